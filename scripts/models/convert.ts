@@ -26,7 +26,9 @@ import { serializeGraphModel } from './write-graph-model.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const outRoot = join(root, 'public/models');
+/** `--out DIR` writes elsewhere (the determinism test uses it); default public/models. */
+const outFlag = process.argv.indexOf('--out');
+const outRoot = outFlag >= 0 ? resolve(process.argv[outFlag + 1] ?? '') : join(root, 'public/models');
 const STAMP = join(outRoot, '.stamp');
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
@@ -128,7 +130,9 @@ function main() {
   const index: ModelIndex = { formatVersion: 1, version, models };
   writeFileSync(join(outRoot, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   writeFileSync(STAMP, `${key}\n`);
-  console.log(`models: wrote ${MODEL_IDS.length} models, version ${version} (${Math.round(performance.now() - started)} ms)`);
+  console.log(
+    `models: wrote ${MODEL_IDS.length} models to ${outRoot}, version ${version} (${Math.round(performance.now() - started)} ms)`,
+  );
 }
 
 try {
