@@ -134,12 +134,16 @@ function bottleneckSpecs(b: BottleneckBlock, se: boolean): WeightedLayerSpec[] {
   ];
   const squeeze = Math.floor(f3 / SE_COMPRESS_RATE);
   const seSpecs = se
-    ? [convSpec(`${b.prefix}_1x1_down`, 1, f3, squeeze, true), convSpec(`${b.prefix}_1x1_up`, 1, squeeze, f3, true)]
+    ? [
+        convSpec(`${b.prefix}_1x1_down`, 1, f3, squeeze, true),
+        convSpec(`${b.prefix}_1x1_up`, 1, squeeze, f3, true),
+      ]
     : [];
   // Keras orders model.layers by depth, breaking ties by first visit from the output; for these graphs that
   // puts the projection conv between 1x1_increase and its BN (ResNet) or after the SE convs (SENet). Loading
   // by order depends on it: increase and proj kernels have the same shape in conv2_1.
-  if (!b.projection) return [...main, convSpec(increase, 1, f2, f3, false), bnSpec(`${increase}/bn`, f3), ...seSpecs];
+  if (!b.projection)
+    return [...main, convSpec(increase, 1, f2, f3, false), bnSpec(`${increase}/bn`, f3), ...seSpecs];
   if (se) {
     return [
       ...main,
@@ -173,7 +177,10 @@ export function weightedLayers(architecture: VggfaceArchitecture): readonly Weig
     return specs;
   }
   const se = architecture === 'senet50';
-  const specs: WeightedLayerSpec[] = [convSpec('conv1/7x7_s2', 7, 3, 64, false), bnSpec('conv1/7x7_s2/bn', 64)];
+  const specs: WeightedLayerSpec[] = [
+    convSpec('conv1/7x7_s2', 7, 3, 64, false),
+    bnSpec('conv1/7x7_s2/bn', 64),
+  ];
   for (const block of bottleneckBlocks()) specs.push(...bottleneckSpecs(block, se));
   return specs;
 }
@@ -205,7 +212,13 @@ function requireWeight(weights: WeightMap, layer: string, spec: WeightSpec): Flo
  * BN inference is gamma·(x − mean)/√(var + ε) + beta. Folding it to x·scale + offset in float64 before the
  * one rounding to float32 keeps the per-layer error at float32 ulp level.
  */
-function foldBatchNorm(gamma: Float32Array, beta: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number) {
+function foldBatchNorm(
+  gamma: Float32Array,
+  beta: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  epsilon: number,
+) {
   const scale = new Float32Array(gamma.length);
   const offset = new Float32Array(gamma.length);
   for (let c = 0; c < gamma.length; c++) {
@@ -216,14 +229,21 @@ function foldBatchNorm(gamma: Float32Array, beta: Float32Array, mean: Float32Arr
   return { scale, offset };
 }
 
-/** Checks every expected weight's presence and shape, then uploads them. Weights not in the spec are ignored. */
-export function createParams(architecture: VggfaceArchitecture, weights: WeightMap): VggfaceParams {
-  const epsilon = ARCHITECTURE_FACTS[architecture].bnEpsilon;
-  const specs = weightedLayers(architecture);
+/**
+ * Checks every expected weight's presence and shape, then uploads them. Weights not in the spec are ignored.
+ * `layers` restricts the upload to a prefix of the model (the truncated stem fixture uses that).
+ */
+export function createParams(
+  architecture: VggfaceArchitecture,
+  weights: WeightMap,
+  layers: readonly WeightedLayerSpec[] = weightedLayers(architecture),
+): VggfaceParams {
+  // VGG16 has no BN; NaN (not a default) would poison, not quietly skew, a BN layer that had no epsilon.
+  const epsilon = ARCHITECTURE_FACTS[architecture].bnEpsilon ?? Number.NaN;
   // Read and check everything before allocating a tensor, so a bad map leaks nothing.
-  const arrays = specs.map((layer) => layer.weights.map((w) => requireWeight(weights, layer.name, w)));
+  const arrays = layers.map((layer) => layer.weights.map((w) => requireWeight(weights, layer.name, w)));
   const tensors = new Map<string, tf.Tensor>();
-  specs.forEach((layer, i) => {
+  layers.forEach((layer, i) => {
     const values = arrays[i] as Float32Array[];
     if (layer.kind === 'conv') {
       layer.weights.forEach((w, j) => {
@@ -231,7 +251,6 @@ export function createParams(architecture: VggfaceArchitecture, weights: WeightM
       });
       return;
     }
-    if (epsilon === null) throw new Error(`vggface: ${architecture} has no BatchNormalization layers`);
     const [gamma, beta, mean, variance] = values as [Float32Array, Float32Array, Float32Array, Float32Array];
     const { scale, offset } = foldBatchNorm(gamma, beta, mean, variance, epsilon);
     tensors.set(`${layer.name}/scale`, tf.tensor1d(scale, 'float32'));
@@ -332,13 +351,22 @@ export function resnetStem(params: VggfaceParams, x: tf.Tensor4D, observe?: Laye
 }
 
 /** Squeeze-and-excitation gate on the 1x1_increase/bn output, applied before the residual add. */
-function squeezeExcite(params: VggfaceParams, prefix: string, x: tf.Tensor4D, observe: LayerObserver | undefined) {
+function squeezeExcite(
+  params: VggfaceParams,
+  prefix: string,
+  x: tf.Tensor4D,
+  observe: LayerObserver | undefined,
+) {
   const channels = x.shape[3];
   const gap = tf.mean(x, [1, 2]);
   observe?.(`${prefix}/se/gap`, gap);
   const squeezed = tf.reshape(gap, [x.shape[0], 1, 1, channels]) as tf.Tensor4D;
   observe?.(`${prefix}/se/reshape`, squeezed);
-  const down = relu(`${prefix}_1x1_down/relu`, conv(params, `${prefix}_1x1_down`, squeezed, 1, 'valid', observe), observe);
+  const down = relu(
+    `${prefix}_1x1_down/relu`,
+    conv(params, `${prefix}_1x1_down`, squeezed, 1, 'valid', observe),
+    observe,
+  );
   const up = conv(params, `${prefix}_1x1_up`, down, 1, 'valid', observe);
   const gate = tf.sigmoid(up);
   observe?.(`${prefix}_1x1_up/sigmoid`, gate);
@@ -347,6 +375,10 @@ function squeezeExcite(params: VggfaceParams, prefix: string, x: tf.Tensor4D, ob
   return scaled;
 }
 
+/**
+ * One block: keras-vggface's resnet_conv_block / resnet_identity_block, or the senet_* twins (same layers
+ * plus the SE gate). ReLU(main path + shortcut), with the shortcut projected in the first block of a stage.
+ */
 export function bottleneck(
   params: VggfaceParams,
   block: BottleneckBlock,
@@ -387,7 +419,9 @@ function resnetFeatures(params: VggfaceParams, x: tf.Tensor4D, observe: LayerObs
 export function forward(params: VggfaceParams, bgr: tf.Tensor4D, observe?: LayerObserver): tf.Tensor2D {
   observe?.('input', bgr);
   const features =
-    params.architecture === 'vgg16' ? vgg16Features(params, bgr, observe) : resnetFeatures(params, bgr, observe);
+    params.architecture === 'vgg16'
+      ? vgg16Features(params, bgr, observe)
+      : resnetFeatures(params, bgr, observe);
   const embedding = tf.mean(features, [1, 2]) as tf.Tensor2D;
   observe?.('embedding', embedding);
   return embedding;
@@ -414,7 +448,9 @@ export async function embedBatch(
   const embeddings = tf.tidy(() => forward(params, preprocessInput(rgb, preprocessVersion), observe));
   try {
     const flat = await embeddings.data<'float32'>();
-    return Array.from({ length: rgb.shape[0] }, (_, i) => flat.slice(i * embeddingSize, (i + 1) * embeddingSize));
+    return Array.from({ length: rgb.shape[0] }, (_, i) =>
+      flat.slice(i * embeddingSize, (i + 1) * embeddingSize),
+    );
   } finally {
     embeddings.dispose();
   }
