@@ -1,0 +1,195 @@
+/**
+ * Smoke test of the built app in Debian's Chromium: the page loads, the worker loads every model on
+ * WebGL (SwiftShader here) and on WASM, P-Net run inside the worker reproduces the TFLite runtime's
+ * outputs (../shared/fixtures/tflite-reference.json), and nothing is fetched from another origin.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { MODEL_IDS } from '../src/models/specs.ts';
+import type { BackendName, EngineStatus } from '../src/worker/api.ts';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const fixturePath = resolve(projectRoot, '../shared/fixtures/tflite-reference.json');
+const FIXTURE_MISSING = `${fixturePath} not found: the P-Net parity check needs ../shared beside the project`;
+
+interface PnetFixture {
+  input: { shape: number[]; formula: 'signed' };
+  outputs: Record<string, { shape: number[]; data: number[] }>;
+  tolerance: { atol_float32: number; atol_webgl_float32: number };
+}
+
+function readPnetFixture(): PnetFixture | null {
+  if (!existsSync(fixturePath)) return null;
+  const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { models: { pnet?: PnetFixture } };
+  return fixture.models.pnet ?? null;
+}
+
+interface Dense {
+  shape: number[];
+  data: number[];
+}
+
+/** The fixture's documented "signed" input: x[i] = ((i·37) mod 255) / 127.5 − 1, stored as float32. */
+function signedInput(shape: number[]): Dense {
+  const size = shape.reduce((n, d) => n * d, 1);
+  const data = Float32Array.from({ length: size }, (_, i) => ((i * 37) % 255) / 127.5 - 1);
+  return { shape, data: Array.from(data) };
+}
+
+/**
+ * [N, A, B, C] → [N, B, A, C]. The MTCNN weights have the Caffe-era transpose baked in, so the
+ * fixture input is fed with axes 1 and 2 swapped and the outputs are swapped back before comparing.
+ */
+function swapAxes12({ shape, data }: Dense): Dense {
+  const [n = 1, a = 1, b = 1, c = 1] = shape;
+  const out = new Array<number>(data.length);
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < a; y++)
+      for (let x = 0; x < b; x++)
+        for (let k = 0; k < c; k++)
+          out[((i * b + x) * a + y) * c + k] = data[((i * a + y) * b + x) * c + k] ?? Number.NaN;
+  return { shape: [n, b, a, c], data: out };
+}
+
+function maxAbsDiff(actual: number[], expected: number[]): number {
+  return expected.reduce((max, e, i) => Math.max(max, Math.abs((actual[i] ?? Number.NaN) - e)), 0);
+}
+
+/** True for anything the page loaded from its own origin, or from memory (blob:, data:). */
+function isLocal(url: string, origin: string): boolean {
+  const parsed = new URL(url);
+  return parsed.origin === origin || parsed.protocol === 'blob:' || parsed.protocol === 'data:';
+}
+
+/** Waits for the engine to settle; fails at once with the error card's text if it did not start. */
+async function waitForEngine(page: Page): Promise<void> {
+  const phase = page.getByTestId('engine-phase');
+  await expect(phase).toHaveAttribute('data-phase', /^(ready|error)$/, { timeout: 180_000 });
+  if ((await phase.getAttribute('data-phase')) === 'error') {
+    throw new Error(`engine failed to start: ${await page.getByTestId('engine-error').textContent()}`);
+  }
+}
+
+test('the built app loads and shows the engine status', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'FaceCheck' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Engine status' })).toBeVisible();
+  await waitForEngine(page);
+  await expect(page.locator('tr[data-state="loaded"]')).toHaveCount(MODEL_IDS.length);
+});
+
+test('a missing model file shows an error card naming the model and the fix', async ({ page }) => {
+  // Simulates a checkout where `npm run models` has not produced O-Net.
+  await page.route('**/models/onet/model.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('engine-phase')).toHaveAttribute('data-phase', 'error', { timeout: 180_000 });
+  const card = page.getByRole('alert');
+  await expect(card).toContainText('Model “onet” could not be loaded');
+  await expect(card).toContainText('npm run models');
+  await expect(page.locator('tr[data-model="onet"]')).toHaveAttribute('data-state', 'failed');
+});
+
+for (const backend of ['webgl', 'wasm'] as const satisfies readonly BackendName[]) {
+  test.describe(`on ${backend}`, () => {
+    test.describe.configure({ mode: 'serial' });
+
+    let context: BrowserContext;
+    let page: Page;
+    let status: EngineStatus;
+    const requests: string[] = [];
+    const pageErrors: string[] = [];
+
+    // One cold page per backend (fresh context, empty HTTP cache) shared by the tests below.
+    test.beforeAll(async ({ browser }, testInfo) => {
+      context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+      context.on('request', (request) => requests.push(request.url()));
+      page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') console.log(`[${backend}] console error: ${message.text()}`);
+      });
+
+      const started = Date.now();
+      await page.goto(`/?backend=${backend}&e2e`);
+      await waitForEngine(page);
+      const pageMs = Date.now() - started;
+
+      status = await page.evaluate(() => {
+        const hook = window.__facecheck;
+        if (hook === undefined) throw new Error('window.__facecheck missing: was ?e2e passed?');
+        return hook.client.status();
+      });
+      const perModel = status.models.map((m) => `${m.id} ${Math.round(m.loadMs)} ms`).join(', ');
+      const summary =
+        `${backend}: page→ready ${pageMs} ms, worker init ${Math.round(status.initMs)} ms (${perModel}); ` +
+        `renderer ${JSON.stringify(status.renderer)}, software ${status.isSoftwareRenderer}, wasm ${JSON.stringify(status.wasm)}`;
+      console.log(summary);
+      testInfo.annotations.push({ type: 'cold load', description: summary });
+    });
+
+    test.afterAll(async () => {
+      await context?.close();
+    });
+
+    test('the worker reports every model loaded', async () => {
+      expect(status.backend).toBe(backend);
+      expect(status.models.map((m) => m.id)).toEqual(MODEL_IDS);
+      for (const model of status.models) {
+        expect(model.bytes, model.id).toBeGreaterThan(0);
+        expect(model.loadMs, model.id).toBeGreaterThanOrEqual(0);
+      }
+      if (backend === 'webgl') {
+        expect(status.renderer, 'GL renderer string').toBeTruthy();
+        await expect(page.getByTestId('renderer')).toHaveText(status.renderer ?? '');
+      } else {
+        expect(status.wasm?.simd).toBe(true);
+      }
+      await expect(page.locator('tr[data-state="loaded"]')).toHaveCount(MODEL_IDS.length);
+    });
+
+    test('P-Net in the worker matches the TFLite reference', async () => {
+      const ref = readPnetFixture();
+      test.skip(ref === null, FIXTURE_MISSING);
+      if (ref === null) return;
+      const atol = backend === 'webgl' ? ref.tolerance.atol_webgl_float32 : ref.tolerance.atol_float32;
+      const fed = swapAxes12(signedInput(ref.input.shape));
+      const outputNames = Object.keys(ref.outputs);
+
+      const results = await page.evaluate(
+        async ({ input, outputs }) => {
+          const hook = window.__facecheck;
+          if (hook === undefined) throw new Error('window.__facecheck missing');
+          const data = Float32Array.from(input.data);
+          const out = await hook.client.runModel('pnet', { shape: input.shape, data }, outputs);
+          return out.map((t) => ({ shape: [...t.shape], data: Array.from(t.data) }));
+        },
+        { input: fed, outputs: outputNames },
+      );
+
+      expect(results).toHaveLength(outputNames.length);
+      for (const [i, name] of outputNames.entries()) {
+        const expected = ref.outputs[name];
+        const result = results[i];
+        if (expected === undefined || result === undefined) throw new Error(`missing output ${name}`);
+        const actual = swapAxes12(result);
+        expect(actual.shape, name).toEqual(expected.shape);
+        const diff = maxAbsDiff(actual.data, expected.data);
+        console.log(
+          `${backend} ${name}: max |Δ| ${diff.toExponential(2)} over ${expected.data.length} values (atol ${atol})`,
+        );
+        expect(diff, name).toBeLessThanOrEqual(atol);
+      }
+    });
+
+    test('nothing is fetched outside the app origin', async () => {
+      const origin = new URL(page.url()).origin;
+      // The recorder must see the worker's own traffic, or an empty list would prove nothing.
+      expect(requests.some((url) => url.endsWith('/models/index.json'))).toBe(true);
+      expect(requests.some((url) => url.endsWith('.wasm'))).toBe(backend === 'wasm');
+      expect(requests.filter((url) => !isLocal(url, origin))).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+  });
+}

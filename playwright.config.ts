@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+
+/** Fixed so the test and the server agree; away from Vite's defaults to avoid a colleague's server. */
+const PORT = 4791;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+/**
+ * Debian's Chromium, headless. The background-networking flags stop Chromium calling home (this
+ * machine's network is closed); SwiftShader provides WebGL2 without a GPU, emulated on the CPU.
+ */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  // One browser at a time: the machine has 2 cores and emulated WebGL takes them both.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 240_000,
+  expect: { timeout: 120_000 },
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: BASE_URL,
+    headless: true,
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+  },
+  webServer: {
+    // Serves the production build (test:e2e runs `vite build` first) with the COOP/COEP headers.
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: BASE_URL,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});

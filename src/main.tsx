@@ -1,0 +1,48 @@
+/**
+ * Entry point: starts the inference worker, then renders the app. The worker boots outside React
+ * so StrictMode's double effects cannot start it twice.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createEngineStore, type EngineStore, startEngine } from './state/engine-store.ts';
+import { App } from './ui/App.tsx';
+import './ui/styles.css';
+import { type BackendName, isBackendName } from './worker/api.ts';
+import { createEngineClient, type EngineClient } from './worker/client.ts';
+
+/** Test hook for the Playwright suite; present only with `?e2e` in the URL. */
+export interface E2eHook {
+  readonly client: EngineClient;
+  readonly store: EngineStore;
+}
+
+declare global {
+  interface Window {
+    __facecheck?: E2eHook;
+  }
+}
+
+function requestedBackend(params: URLSearchParams): BackendName | null {
+  const value = params.get('backend');
+  if (value === null) return null;
+  if (isBackendName(value)) return value;
+  console.warn(`Ignoring ?backend=${value}: expected webgl, wasm or cpu`);
+  return null;
+}
+
+function bootstrap(): void {
+  const root = document.getElementById('root');
+  if (root === null) throw new Error('index.html has no #root element');
+  const params = new URLSearchParams(window.location.search);
+  const store = createEngineStore();
+  const client = createEngineClient();
+  if (params.has('e2e')) window.__facecheck = { client, store };
+  void startEngine(store, client, requestedBackend(params));
+  createRoot(root).render(
+    <StrictMode>
+      <App store={store} />
+    </StrictMode>,
+  );
+}
+
+bootstrap();

@@ -1,0 +1,91 @@
+/**
+ * The typed RPC contract between the page and the inference worker. Both sides import only types
+ * and constants from here, so the page bundle never pulls in tfjs.
+ */
+import { MODEL_SPECS, type ModelId } from '../models/specs.ts';
+
+/** tfjs backends in the order the engine tries them when nothing is forced. */
+export const BACKEND_PREFERENCE = ['webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_PREFERENCE)[number];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_PREFERENCE as readonly string[]).includes(value);
+}
+
+/** Models converted to tfjs GraphModels, the only ones `runModel` can execute as-is. */
+export type GraphModelId = {
+  [Id in ModelId]: (typeof MODEL_SPECS)[Id]['format'] extends 'tflite-graph' ? Id : never;
+}[ModelId];
+
+export function isGraphModelId(id: string): id is GraphModelId {
+  return Object.hasOwn(MODEL_SPECS, id) && MODEL_SPECS[id as ModelId].format === 'tflite-graph';
+}
+
+export interface InitOptions {
+  /** Forces a backend (URL parameter `?backend=`); the others remain fallbacks if it fails. */
+  readonly backend?: BackendName;
+  /** Absolute URL of the folder holding index.json and one sub-folder per model. */
+  readonly modelsUrl: string;
+}
+
+export interface BackendFailure {
+  readonly backend: BackendName;
+  readonly reason: string;
+}
+
+export interface BackendInfo {
+  readonly backend: BackendName;
+  /** The backend asked for, when one was forced. */
+  readonly requested: BackendName | null;
+  /** Backends tried before `backend` and why each was skipped. */
+  readonly failures: readonly BackendFailure[];
+  /** UNMASKED_RENDERER_WEBGL (or RENDERER) of a WebGL2 context; null when WebGL was not tried. */
+  readonly renderer: string | null;
+  /** True for CPU-emulated GL (SwiftShader, llvmpipe…), where WebGL runs slower than WASM. */
+  readonly isSoftwareRenderer: boolean;
+  /** WASM feature flags; null off WASM. */
+  readonly wasm: { readonly simd: boolean; readonly threads: number } | null;
+}
+
+export interface LoadedModelInfo {
+  readonly id: ModelId;
+  readonly title: string;
+  /** Size of the model's artifacts as listed in index.json. */
+  readonly bytes: number;
+  /** Fetch + decode + weight upload, in milliseconds. */
+  readonly loadMs: number;
+}
+
+export interface EngineStatus extends BackendInfo {
+  readonly models: readonly LoadedModelInfo[];
+  readonly tfjsVersion: string;
+  /** Backend init plus all model loads, in milliseconds. */
+  readonly initMs: number;
+}
+
+/** Streamed while `init` runs, so the page can show progress before it resolves. */
+export type LoadProgress =
+  | { readonly kind: 'backend'; readonly info: BackendInfo }
+  | {
+      readonly kind: 'index';
+      readonly totalBytes: number;
+      readonly bytesById: Readonly<Record<ModelId, number>>;
+    }
+  | { readonly kind: 'model-loading'; readonly id: ModelId; readonly title: string; readonly bytes: number }
+  | { readonly kind: 'model-loaded'; readonly model: LoadedModelInfo }
+  | { readonly kind: 'model-failed'; readonly id: ModelId; readonly title: string; readonly message: string };
+
+/** A dense float32 tensor that crosses the worker boundary (its buffer is transferred). */
+export interface TensorData {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+export interface EngineApi {
+  /** Picks a backend and loads every model; idempotent (a second call returns the first result). */
+  init(options: InitOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineStatus>;
+  /** Rejects until `init` has succeeded. */
+  status(): Promise<EngineStatus>;
+  /** Diagnostic: executes a graph model on one input and returns the named outputs, in order. */
+  runModel(id: GraphModelId, input: TensorData, outputs: readonly string[]): Promise<TensorData[]>;
+}

@@ -1,0 +1,126 @@
+/**
+ * Loads every model of MODEL_SPECS over HTTP from the app's own origin and keeps them for one
+ * engine. public/models/index.json is read first: it lists what `npm run models` produced, so a
+ * missing or stale conversion is reported before any weight is fetched.
+ */
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import { MODEL_IDS, MODEL_SPECS, type ModelId, type ModelIndex } from '../models/specs.ts';
+import { loadGraphModel, loadWeightMap, type ModelFileReader } from '../pipeline/models/load-model.ts';
+import type { GraphModelId, LoadedModelInfo, LoadProgress } from './api.ts';
+
+type WeightsModelId = Exclude<ModelId, GraphModelId>;
+
+const FIX = 'Run `npm run models` to regenerate public/models.';
+
+/** public/models/index.json is missing, unreadable or lacks a model the app needs. */
+export class ModelIndexError extends Error {
+  constructor(detail: string) {
+    super(`public/models/index.json ${detail}. ${FIX}`);
+    this.name = 'ModelIndexError';
+  }
+}
+
+/** Reads `<modelsUrl><path>`; fails on HTTP errors and on HTML served in place of a missing file. */
+export function createFetchReader(modelsUrl: string): ModelFileReader {
+  return async (path) => {
+    const url = new URL(path, modelsUrl);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url.pathname}`);
+    // Vite's dev and preview servers answer unknown paths with index.html (status 200).
+    if (response.headers.get('content-type')?.includes('text/html')) {
+      throw new Error(`${url.pathname} is missing (the server sent an HTML page instead)`);
+    }
+    return response.arrayBuffer();
+  };
+}
+
+export async function readModelIndex(read: ModelFileReader): Promise<ModelIndex> {
+  let index: ModelIndex;
+  try {
+    index = JSON.parse(new TextDecoder().decode(await read('index.json'))) as ModelIndex;
+  } catch (error) {
+    throw new ModelIndexError(
+      `could not be read (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (index.formatVersion !== 1)
+    throw new ModelIndexError(`has format ${String(index.formatVersion)}, expected 1`);
+  const missing = MODEL_IDS.filter((id) => index.models?.[id] === undefined);
+  if (missing.length > 0) throw new ModelIndexError(`does not list ${missing.join(', ')}`);
+  return index;
+}
+
+/** Every model of one engine, on the backend that was active when they were loaded. */
+export interface LoadedModels {
+  readonly info: readonly LoadedModelInfo[];
+  graph(id: GraphModelId): GraphModel;
+  weights(id: WeightsModelId): tf.NamedTensorMap;
+  dispose(): void;
+}
+
+const isGraphSpec = (id: ModelId): id is GraphModelId => MODEL_SPECS[id].format === 'tflite-graph';
+
+/**
+ * Loads the models one after another: progress then advances model by model, and on WebGL/WASM
+ * the weight upload blocks the worker anyway, so parallel fetches of local files would gain little.
+ */
+export async function loadModels(
+  read: ModelFileReader,
+  onProgress: (progress: LoadProgress) => void,
+): Promise<LoadedModels> {
+  const index = await readModelIndex(read);
+  const bytesOf = (id: ModelId) => index.models[id].files.reduce((sum, file) => sum + file.bytes, 0);
+  const bytesById = Object.fromEntries(MODEL_IDS.map((id) => [id, bytesOf(id)])) as Record<ModelId, number>;
+  onProgress({
+    kind: 'index',
+    totalBytes: MODEL_IDS.reduce((sum, id) => sum + bytesOf(id), 0),
+    bytesById,
+  });
+
+  const graphs = new Map<GraphModelId, GraphModel>();
+  const weightMaps = new Map<WeightsModelId, tf.NamedTensorMap>();
+  const info: LoadedModelInfo[] = [];
+  const disposeAll = () => {
+    for (const model of graphs.values()) model.dispose();
+    for (const map of weightMaps.values()) tf.dispose(Object.values(map));
+  };
+
+  for (const id of MODEL_IDS) {
+    const { title } = MODEL_SPECS[id];
+    const bytes = bytesOf(id);
+    onProgress({ kind: 'model-loading', id, title, bytes });
+    const started = performance.now();
+    try {
+      if (isGraphSpec(id)) graphs.set(id, await loadGraphModel(id, read));
+      else weightMaps.set(id, await loadWeightMap(id, read));
+    } catch (error) {
+      onProgress({
+        kind: 'model-failed',
+        id,
+        title,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      disposeAll();
+      throw error;
+    }
+    const model: LoadedModelInfo = { id, title, bytes, loadMs: performance.now() - started };
+    info.push(model);
+    onProgress({ kind: 'model-loaded', model });
+  }
+
+  return {
+    info,
+    graph(id) {
+      const model = graphs.get(id);
+      if (model === undefined) throw new Error(`model "${id}" is not loaded`);
+      return model;
+    },
+    weights(id) {
+      const map = weightMaps.get(id);
+      if (map === undefined) throw new Error(`model "${id}" is not loaded`);
+      return map;
+    },
+    dispose: disposeAll,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Module-worker entry: registers the tfjs backends, creates one engine and exposes it over comlink.
+ * All inference runs here so the page stays responsive while models load and run.
+ */
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { expose, transfer } from 'comlink';
+import type { EngineApi, EngineStatus, TensorData } from './api.ts';
+import { isGraphModelId } from './api.ts';
+import { initBackend } from './backend.ts';
+import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
+
+interface Ready {
+  readonly status: EngineStatus;
+  readonly models: LoadedModels;
+}
+
+function checkInput(input: TensorData): void {
+  const size = input.shape.reduce((n, d) => n * d, 1);
+  if (size !== input.data.length) {
+    throw new Error(`input shape [${input.shape.join(', ')}] needs ${size} values, got ${input.data.length}`);
+  }
+}
+
+/** One inference engine; its state lives in this closure, not in module globals. */
+export function createEngine(): EngineApi {
+  let starting: Promise<Ready> | null = null;
+  let ready: Ready | null = null;
+
+  const requireReady = (): Ready => {
+    if (ready === null) throw new Error('engine not initialised: call init() first');
+    return ready;
+  };
+
+  const boot = async (...[options, onProgress]: Parameters<EngineApi['init']>): Promise<Ready> => {
+    const started = performance.now();
+    const backend = await initBackend(options.backend);
+    onProgress({ kind: 'backend', info: backend });
+    const models = await loadModels(createFetchReader(options.modelsUrl), onProgress);
+    const status: EngineStatus = {
+      ...backend,
+      models: models.info,
+      tfjsVersion: tf.version_core,
+      initMs: performance.now() - started,
+    };
+    ready = { status, models };
+    return ready;
+  };
+
+  return {
+    init(options, onProgress) {
+      // A second call (React remount, retry after success) shares the first boot.
+      starting ??= boot(options, onProgress);
+      // Forget a failed boot so the page can retry after the user fixes public/models.
+      starting.catch(() => {
+        starting = null;
+      });
+      return starting.then((r) => r.status);
+    },
+
+    async status() {
+      return requireReady().status;
+    },
+
+    async runModel(id, input, outputs) {
+      if (!isGraphModelId(id)) throw new Error(`"${id}" is not a graph model`);
+      checkInput(input);
+      const model = requireReady().models.graph(id);
+      const results = tf.tidy(() => {
+        const x = tf.tensor(input.data, [...input.shape], 'float32');
+        return ([] as tf.Tensor[]).concat(model.execute(x, [...outputs]));
+      });
+      try {
+        const data = await Promise.all(results.map((t) => t.data<'float32'>()));
+        // Copies, so each result owns a whole ArrayBuffer that can be transferred (not a view).
+        const tensors: TensorData[] = results.map((t, i) => ({
+          shape: t.shape,
+          data: Float32Array.from(data[i] ?? []),
+        }));
+        return transfer(
+          tensors,
+          tensors.map((t) => t.data.buffer),
+        );
+      } finally {
+        tf.dispose(results);
+      }
+    },
+  };
+}
+
+expose(createEngine());
