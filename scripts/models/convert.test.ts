@@ -34,11 +34,16 @@ describe('model converter', () => {
   it('reproduces public/models byte for byte in a fresh directory', () => {
     const out = mkdtempSync(join(tmpdir(), 'facecheck-models-'));
     try {
-      execFileSync('npx', ['tsx', 'scripts/models/convert.ts', '--out', out], { cwd: projectRoot, stdio: 'pipe' });
+      execFileSync('npx', ['tsx', 'scripts/models/convert.ts', '--out', out], {
+        cwd: projectRoot,
+        stdio: 'pipe',
+      });
       const fresh: ModelIndex = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
       const current: ModelIndex = JSON.parse(readFileSync(join(modelsDir, 'index.json'), 'utf8'));
       expect(fresh).toEqual(current);
-      expect(readFileSync(join(out, 'pnet/model.json'))).toEqual(readFileSync(join(modelsDir, 'pnet/model.json')));
+      expect(readFileSync(join(out, 'pnet/model.json'))).toEqual(
+        readFileSync(join(modelsDir, 'pnet/model.json')),
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

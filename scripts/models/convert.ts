@@ -7,7 +7,7 @@
  * converter are unchanged and every artifact still hashes as recorded, it does nothing.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -40,11 +40,15 @@ function readPinned(source: NpmSource, file: PinnedFile): Uint8Array {
   const pkgDir = join(root, 'node_modules', source.package);
   const pkgJson = join(pkgDir, 'package.json');
   if (!existsSync(pkgJson)) {
-    throw new SourceError(`${source.package} is not installed: run \`npm install\` (it is a pinned devDependency).`);
+    throw new SourceError(
+      `${source.package} is not installed: run \`npm install\` (it is a pinned devDependency).`,
+    );
   }
   const installed = JSON.parse(readFileSync(pkgJson, 'utf8')).version;
   if (installed !== source.version) {
-    throw new SourceError(`${source.package} is ${installed}, but FaceCheck pins ${source.version}: run \`npm ci\`.`);
+    throw new SourceError(
+      `${source.package} is ${installed}, but FaceCheck pins ${source.version}: run \`npm ci\`.`,
+    );
   }
   const path = join(pkgDir, file.path);
   if (!existsSync(path)) throw new SourceError(`${source.package}@${source.version} has no ${file.path}.`);
@@ -64,14 +68,20 @@ function buildArtifacts(id: ModelId, spec: ModelSpec): Map<string, Uint8Array> {
     const [manifest, ...shards] = spec.files;
     if (!manifest) throw new Error(`${id}: no manifest listed`);
     const files = new Map<string, Uint8Array>([['weights_manifest.json', readPinned(spec.source, manifest)]]);
-    for (const shard of shards) files.set(shard.path.split('/').pop() ?? shard.path, readPinned(spec.source, shard));
+    for (const shard of shards)
+      files.set(shard.path.split('/').pop() ?? shard.path, readPinned(spec.source, shard));
     return files;
   }
   const tflite = readTfliteModel(readPinned(spec.source, spec.file));
-  const converted = convertTflite(tflite, { transposeSpatial: spec.transposeSpatial, inputShape: spec.inputShape });
+  const converted = convertTflite(tflite, {
+    transposeSpatial: spec.transposeSpatial,
+    inputShape: spec.inputShape,
+  });
   for (const output of Object.values(spec.outputs)) {
     if (!converted.outputNames.includes(output)) {
-      throw new Error(`${id}: output ${output} not in the converted graph (${converted.outputNames.join(', ')})`);
+      throw new Error(
+        `${id}: output ${output} not in the converted graph (${converted.outputNames.join(', ')})`,
+      );
     }
   }
   console.log(`  ${id}: ${converted.stats.tfliteOps} tflite ops → ${converted.stats.graphOps} graph ops`);
@@ -84,7 +94,9 @@ function buildArtifacts(id: ModelId, spec: ModelSpec): Map<string, Uint8Array> {
 /** A key over everything that determines the outputs: sources, converter code and specs. */
 function inputsKey(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
+  for (const file of readdirSync(here)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()) {
     hash.update(file).update(readFileSync(join(here, file)));
   }
   hash.update(readFileSync(join(root, 'src/models/specs.ts')));

@@ -54,7 +54,12 @@ export class GraphBuilder {
   private readonly names = new Set<string>();
 
   placeholder(name: string, shape: readonly number[], dtype: GraphDtype = 'float32'): string {
-    return this.add({ name, op: 'Placeholder', input: [], attr: { dtype: attr.type(dtype), shape: { shape: dims(shape) } } });
+    return this.add({
+      name,
+      op: 'Placeholder',
+      input: [],
+      attr: { dtype: attr.type(dtype), shape: { shape: dims(shape) } },
+    });
   }
 
   constant(tensor: ConstTensor): string {
@@ -71,7 +76,13 @@ export class GraphBuilder {
   }
 
   int32Constant(name: string, values: readonly number[], shape: readonly number[] = [values.length]): string {
-    return this.constant({ name, shape, dtype: 'int32', data: Int32Array.from(values), storeAsFloat16: false });
+    return this.constant({
+      name,
+      shape,
+      dtype: 'int32',
+      data: Int32Array.from(values),
+      storeAsFloat16: false,
+    });
   }
 
   op(name: string, op: string, input: string[], attrs: Record<string, AttrValue> = {}): string {

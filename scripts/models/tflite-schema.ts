@@ -175,7 +175,9 @@ class Table {
     const o = this.offset(field);
     if (!o) return [];
     const start = this.bb.__vector(this.pos + o);
-    return Array.from({ length: this.bb.__vector_len(this.pos + o) }, (_, i) => this.bb.readInt32(start + 4 * i));
+    return Array.from({ length: this.bb.__vector_len(this.pos + o) }, (_, i) =>
+      this.bb.readInt32(start + 4 * i),
+    );
   }
 
   bytes(field: number): Uint8Array {

@@ -9,7 +9,7 @@
  * - optionally bakes MTCNN's image transpose into the weights (see `transposeSpatial`);
  * - frees hard-coded batch sizes in reshapes (MobileFaceNet reshapes to [2, 192]).
  */
-import { GraphBuilder, attr, type ConstTensor } from './graph-def.ts';
+import { attr, type ConstTensor, GraphBuilder } from './graph-def.ts';
 import type { TfliteModel, TfliteOperator, TfliteSubgraph } from './tflite-schema.ts';
 
 export interface ConvertOptions {
@@ -39,7 +39,9 @@ type FusedActivation =
   | { readonly kind: 'LeakyRelu'; readonly alpha: number };
 
 /** A tflite op after rewriting: PRELU and SOFTMAX may stand for several source ops. */
-interface IrOp extends TfliteOperator {
+interface IrOp extends Omit<TfliteOperator, 'outputs'> {
+  /** Mutable: folding an activation moves its output onto the conv / matmul. */
+  outputs: readonly number[];
   activation?: FusedActivation;
   /** PRELU only: the constant alpha tensor and a factor applied to it. */
   prelu?: { readonly alpha: number; readonly alphaScale: number };
@@ -54,7 +56,10 @@ export function convertTflite(model: TfliteModel, options: ConvertOptions): Conv
   const context = new EmitContext(model, graph, options);
   const input = graph.inputs[0];
   if (input === undefined || graph.inputs.length !== 1) throw new Error('expected exactly one input');
-  const inputName = context.builder.placeholder(sanitize(graph.tensors[input]?.name ?? 'input'), options.inputShape);
+  const inputName = context.builder.placeholder(
+    sanitize(graph.tensors[input]?.name ?? 'input'),
+    options.inputShape,
+  );
   context.bind(input, inputName);
   for (const op of ops) context.emit(op);
   const outputNames = graph.outputs.map((t) => context.nameOf(t));
@@ -62,7 +67,10 @@ export function convertTflite(model: TfliteModel, options: ConvertOptions): Conv
     builder: context.builder,
     inputName,
     outputNames,
-    stats: { tfliteOps: graph.operators.length, graphOps: context.builder.nodes.filter((n) => n.op !== 'Const').length },
+    stats: {
+      tfliteOps: graph.operators.length,
+      graphOps: context.builder.nodes.filter((n) => n.op !== 'Const').length,
+    },
   };
 }
 
@@ -128,7 +136,13 @@ function fusePatterns(graph: TfliteSubgraph): IrOp[] {
       }
       if (!chain) continue;
       for (const op of chain) dead.add(op);
-      replaced.set(add, { op: 'PRELU', inputs: [x], outputs: add.outputs, options: {}, prelu: { alpha, alphaScale } });
+      replaced.set(add, {
+        op: 'PRELU',
+        inputs: [x],
+        outputs: add.outputs,
+        options: {},
+        prelu: { alpha, alphaScale },
+      });
     } else if (add.op === 'DIV') {
       const [e, s] = add.inputs;
       const exp = from2(e, 'EXP');
@@ -209,11 +223,22 @@ class EmitContext {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     switch (t.dtype) {
       case 'float32':
-        return { data: Float32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getFloat32(4 * i, true)), float16: false };
+        return {
+          data: Float32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getFloat32(4 * i, true)),
+          float16: false,
+        };
       case 'float16':
-        return { data: Float32Array.from({ length: raw.byteLength / 2 }, (_, i) => halfToFloat(view.getUint16(2 * i, true))), float16: true };
+        return {
+          data: Float32Array.from({ length: raw.byteLength / 2 }, (_, i) =>
+            halfToFloat(view.getUint16(2 * i, true)),
+          ),
+          float16: true,
+        };
       case 'int32':
-        return { data: Int32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getInt32(4 * i, true)), float16: false };
+        return {
+          data: Int32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getInt32(4 * i, true)),
+          float16: false,
+        };
       default:
         throw new Error(`constant ${t.name} has unsupported type ${t.dtype}`);
     }
@@ -284,10 +309,22 @@ class EmitContext {
       }
       case 'FULLY_CONNECTED': {
         const inShape = this.tensor(in0 ?? -1).shape;
-        const weights = this.constant(in1 ?? -1, inShape.length === 4 ? 'dense-from-spatial' : 'dense', 1, inShape);
+        const weights = this.constant(
+          in1 ?? -1,
+          inShape.length === 4 ? 'dense-from-spatial' : 'dense',
+          1,
+          inShape,
+        );
         const inner = this.tensor(in1 ?? -1).shape[1] ?? -1;
         const flat =
-          inShape.length === 2 ? x() : b.op(`${name}/flatten`, 'Reshape', [x(), b.int32Constant(`${name}/flatten/shape`, [-1, inner])], t());
+          inShape.length === 2
+            ? x()
+            : b.op(
+                `${name}/flatten`,
+                'Reshape',
+                [x(), b.int32Constant(`${name}/flatten/shape`, [-1, inner])],
+                t(),
+              );
         const { fusedOps, args, extra } = this.fused(op, in2);
         this.bind(
           out,
@@ -328,7 +365,10 @@ class EmitContext {
         this.bind(out, b.op(name, 'Softmax', [x()], t()));
         return;
       case 'LEAKY_RELU':
-        this.bind(out, b.op(name, 'LeakyRelu', [x()], { ...t(), alpha: attr.float(op.options.alpha ?? 0.2) }));
+        this.bind(
+          out,
+          b.op(name, 'LeakyRelu', [x()], { ...t(), alpha: attr.float(op.options.alpha ?? 0.2) }),
+        );
         return;
       case 'RELU':
       case 'NEG':
@@ -362,7 +402,10 @@ class EmitContext {
         const axes = this.intValues(in1 ?? -1);
         const tfOp = op.op === 'SUM' ? 'Sum' : 'Max';
         const axisName = b.int32Constant(`${name}/axes`, axes);
-        this.bind(out, b.op(name, tfOp, [x(), axisName], { ...t(), keep_dims: attr.bool(op.options.keepDims ?? false) }));
+        this.bind(
+          out,
+          b.op(name, tfOp, [x(), axisName], { ...t(), keep_dims: attr.bool(op.options.keepDims ?? false) }),
+        );
         return;
       }
       case 'RESHAPE': {
@@ -376,7 +419,9 @@ class EmitContext {
       }
       case 'STRIDED_SLICE': {
         const o = op.options;
-        const consts = op.inputs.slice(1).map((i, k) => b.int32Constant(`${name}/${['begin', 'end', 'strides'][k]}`, this.intValues(i)));
+        const consts = op.inputs
+          .slice(1)
+          .map((i, k) => b.int32Constant(`${name}/${['begin', 'end', 'strides'][k]}`, this.intValues(i)));
         this.bind(
           out,
           b.op(name, 'StridedSlice', [x(), ...consts], {
@@ -413,9 +458,11 @@ class EmitContext {
     }
     const activation = op.activation ?? sourceActivation(op);
     if (activation) {
-      if (fusedOps.length === 0) throw new Error('an activation fused without a bias is not supported by tfjs');
+      if (fusedOps.length === 0)
+        throw new Error('an activation fused without a bias is not supported by tfjs');
       fusedOps.push(activation.kind);
-      if (activation.kind === 'Prelu') args.push(this.constant(activation.alpha, 'as-is', activation.alphaScale));
+      if (activation.kind === 'Prelu')
+        args.push(this.constant(activation.alpha, 'as-is', activation.alphaScale));
       if (activation.kind === 'LeakyRelu') extra.leakyrelu_alpha = attr.float(activation.alpha);
     }
     return { fusedOps, args, extra };
@@ -425,8 +472,14 @@ class EmitContext {
   private activation(op: IrOp, out: number, name: string) {
     const kind = op.options.activation ?? 'NONE';
     if (kind === 'NONE') return;
-    if (kind !== 'RELU' && kind !== 'RELU6') throw new Error(`unsupported fused activation ${kind} on ${name}`);
-    this.bind(out, this.builder.op(`${name}/${kind.toLowerCase()}`, kind === 'RELU' ? 'Relu' : 'Relu6', [name], { T: attr.type('float32') }));
+    if (kind !== 'RELU' && kind !== 'RELU6')
+      throw new Error(`unsupported fused activation ${kind} on ${name}`);
+    this.bind(
+      out,
+      this.builder.op(`${name}/${kind.toLowerCase()}`, kind === 'RELU' ? 'Relu' : 'Relu6', [name], {
+        T: attr.type('float32'),
+      }),
+    );
   }
 }
 
@@ -479,7 +532,8 @@ function relayout(
       // The source graph flattened features of the transposed image, [A, B, C] with A the image's
       // x axis. Our features are [B, A, C]: row (y·A + x)·C + c must read source row (x·B + y)·C + c.
       const [, a = 0, bDim = 0, c = 0] = denseInputShape ?? [];
-      if (a * bDim * c !== inner) throw new Error(`dense input ${denseInputShape} does not flatten to ${inner}`);
+      if (a * bDim * c !== inner)
+        throw new Error(`dense input ${denseInputShape} does not flatten to ${inner}`);
       const permuted = new Float32Array(values.length);
       for (let y = 0; y < bDim; y++)
         for (let x = 0; x < a; x++)
@@ -494,7 +548,11 @@ function relayout(
 }
 
 /** Transposes a row-major tensor: result axis k is source axis perm[k]. */
-function permute<T extends Float32Array | Int32Array>(data: T, shape: readonly number[], perm: readonly number[]): T {
+function permute<T extends Float32Array | Int32Array>(
+  data: T,
+  shape: readonly number[],
+  perm: readonly number[],
+): T {
   const rank = shape.length;
   const outShape = perm.map((p) => shape[p] ?? 0);
   const srcStrides = new Array<number>(rank).fill(1);

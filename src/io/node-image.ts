@@ -11,14 +11,18 @@ export interface NodeDecodeOptions {
   readonly applyExifOrientation?: boolean;
 }
 
-export async function decodeImageFile(pathOrBytes: string | Uint8Array, options: NodeDecodeOptions = {}): Promise<RgbImage> {
+export async function decodeImageFile(
+  pathOrBytes: string | Uint8Array,
+  options: NodeDecodeOptions = {},
+): Promise<RgbImage> {
   // ignoreIcc: raw decoded values, as the reference (PIL) and tfjs-node see them.
   let pipeline = sharp(pathOrBytes, { failOn: 'error', limitInputPixels: 268_402_689, ignoreIcc: true });
   if (options.applyExifOrientation === true) pipeline = pipeline.rotate();
-  const { data, info } = await pipeline
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }

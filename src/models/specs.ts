@@ -165,7 +165,9 @@ export interface ModelIndex {
   readonly formatVersion: 1;
   /** Hash over every artifact: a cache version key that changes whenever any weight changes. */
   readonly version: string;
-  readonly models: Readonly<Record<ModelId, { readonly title: string; readonly files: readonly ArtifactFile[] }>>;
+  readonly models: Readonly<
+    Record<ModelId, { readonly title: string; readonly files: readonly ArtifactFile[] }>
+  >;
 }
 
 /** The entry file a loader opens for each model (model.json for graphs, the manifest for weights). */

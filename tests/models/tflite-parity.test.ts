@@ -3,12 +3,12 @@
  * ../shared/fixtures/tflite-reference.json within the fixture's float32 tolerance (tfjs CPU backend).
  */
 import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelId } from '../../src/models/specs.ts';
 import { loadGraphModel } from '../../src/pipeline/models/load-model.ts';
-import { SHARED_MISSING, fixturesDir, hasShared, readJson, readModelFile } from '../support/shared.ts';
+import { fixturesDir, hasShared, readJson, readModelFile } from '../support/shared.ts';
 
 interface FixtureOutput {
   shape: number[];
@@ -37,7 +37,8 @@ const FIXTURE_TO_MODEL: Record<string, { id: ModelId; transposed: boolean }> = {
 function formulaInput(shape: number[], formula: 'signed' | 'unit'): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = formula === 'signed' ? ((i * 37) % 255) / 127.5 - 1 : ((i * 37) % 255) / 255;
+  for (let i = 0; i < n; i++)
+    x[i] = formula === 'signed' ? ((i * 37) % 255) / 127.5 - 1 : ((i * 37) % 255) / 255;
   return tf.tensor(x, shape);
 }
 
@@ -73,10 +74,13 @@ describe.skipIf(!hasShared)('tflite parity (Node, tfjs CPU)', () => {
         const tol = ref.tolerance.atol_float32;
         const reference = expected.data ?? expected.first64 ?? [];
         let maxDiff = 0;
-        for (let i = 0; i < reference.length; i++) maxDiff = Math.max(maxDiff, Math.abs((values[i] ?? 0) - (reference[i] ?? 0)));
-        console.log(`${name}/${outName}: max |Δ| ${maxDiff.toExponential(2)} over ${reference.length} values (atol ${tol})`);
+        for (let i = 0; i < reference.length; i++)
+          maxDiff = Math.max(maxDiff, Math.abs((values[i] ?? 0) - (reference[i] ?? 0)));
+        console.log(
+          `${name}/${outName}: max |Δ| ${maxDiff.toExponential(2)} over ${reference.length} values (atol ${tol})`,
+        );
         expect(maxDiff).toBeLessThanOrEqual(tol);
-        const l2 = Math.sqrt(values.reduce((s, v) => s + v * v, 0));
+        const l2 = Math.hypot(...Array.from(values, Number));
         expect(Math.abs(l2 - expected.l2)).toBeLessThanOrEqual(tol * Math.sqrt(values.length));
       }
       tf.dispose(results);

@@ -52,7 +52,12 @@ export async function loadGraphModel(id: ModelId, read: ModelFileReader): Promis
     const json = decodeJson(await read(`${id}/model.json`));
     const { specs, data } = await readWeights(id, json.weightsManifest, read);
     const model = new GraphModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data, format: json.format }),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: specs,
+        weightData: data,
+        format: json.format,
+      }),
     );
     await model.load();
     return model;
