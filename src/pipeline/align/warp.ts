@@ -1,0 +1,198 @@
+/**
+ * Face alignment on tensors: every face of one image is warped to its embedder's landmark template
+ * by ONE batched `tf.image.transform` (bilinear, zero fill) at the template's crop size.
+ *
+ * The image is never tiled once per face. For each face we slice only the part of the image its
+ * output crop can sample (plus a 1-pixel bilinear margin; clipped to the image, which is exact
+ * because the warp fills outside-image samples with 0 either way), optionally area-average large
+ * faces down by an integer factor first (anti-aliasing: bilinear sampling at < ½ scale skips
+ * pixels), zero-pad the slices to a common size and warp the stack with per-face transform rows.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  applySimilarity,
+  invertSimilarity,
+  type Point,
+  type Similarity,
+  similarityScale,
+  umeyama,
+} from './similarity.ts';
+import type { LandmarkTemplate } from './templates.ts';
+
+export interface AlignOptions {
+  /**
+   * Area-average a face down by floor(1 / scale) before the bilinear warp when the warp would
+   * shrink it by more than 2×. Default true.
+   */
+  readonly antialias?: boolean;
+}
+
+/** One `tf.image.transform` row: output (x, y) → input ((a0·x + a1·y + a2), (b0·x + b1·y + b2)). */
+export type TransformRow = readonly [number, number, number, number, number, number, number, number];
+
+/** The similarity taking each face's landmarks (image pixels) onto the template (crop pixels). */
+export function alignmentTransform(landmarks: readonly Point[], template: LandmarkTemplate): Similarity {
+  if (landmarks.length !== template.points.length) {
+    throw new Error(`expected ${template.points.length} landmarks, got ${landmarks.length}`);
+  }
+  return umeyama(landmarks, template.points);
+}
+
+/** The transform row sampling a crop of `outputToInput` (crop pixel → input pixel). */
+export function transformRow(outputToInput: Similarity): TransformRow {
+  const { a, b, tx, ty } = outputToInput;
+  return [a, -b, tx, b, a, ty, 0, 0];
+}
+
+/**
+ * `tf.image.transform` over a batch with one row per image (or one row for all). Works around
+ * tfjs-backend-cpu 4.22, whose Transform kernel returns after the first image of a batch (the
+ * others come back as fill value): on that backend the batch is warped image by image.
+ */
+export function warpBatch(
+  images: tf.Tensor4D,
+  rows: readonly TransformRow[],
+  outputSize: number,
+): tf.Tensor4D {
+  const n = images.shape[0];
+  if (rows.length !== 1 && rows.length !== n)
+    throw new Error(`warpBatch: ${rows.length} transforms for ${n} images`);
+  const shape: [number, number] = [outputSize, outputSize];
+  return tf.tidy(() => {
+    const x = images.dtype === 'float32' ? images : tf.cast(images, 'float32');
+    if (n <= 1 || tf.getBackend() !== 'cpu') {
+      return tf.image.transform(
+        x,
+        tf.tensor2d(rows.flat(), [rows.length, 8]),
+        'bilinear',
+        'constant',
+        0,
+        shape,
+      );
+    }
+    const parts = [];
+    for (let i = 0; i < n; i++) {
+      const row = (rows.length === 1 ? rows[0] : rows[i]) as TransformRow;
+      const one = tf.slice(x, [i, 0, 0, 0], [1, -1, -1, -1]);
+      parts.push(tf.image.transform(one, tf.tensor2d([...row], [1, 8]), 'bilinear', 'constant', 0, shape));
+    }
+    return tf.concat(parts, 0);
+  });
+}
+
+interface FaceWindow {
+  /** Slice origin and size in the image (clipped); h = 0 when the crop sees no image pixel. */
+  readonly x0: number;
+  readonly y0: number;
+  readonly w: number;
+  readonly h: number;
+  /** Area-averaging factor applied to the slice. */
+  readonly k: number;
+  readonly row: TransformRow;
+}
+
+function faceWindow(
+  landmarks: readonly Point[],
+  template: LandmarkTemplate,
+  width: number,
+  height: number,
+  antialias: boolean,
+): FaceWindow {
+  const toCrop = alignmentTransform(landmarks, template);
+  const fromCrop = invertSimilarity(toCrop);
+  const last = template.size - 1;
+  const corners = (
+    [
+      [0, 0],
+      [last, 0],
+      [0, last],
+      [last, last],
+    ] as const
+  ).map((p) => applySimilarity(fromCrop, p));
+  const xs = corners.map((p) => p[0]);
+  const ys = corners.map((p) => p[1]);
+  const x0 = Math.max(0, Math.floor(Math.min(...xs)) - 1);
+  const y0 = Math.max(0, Math.floor(Math.min(...ys)) - 1);
+  const x1 = Math.min(width - 1, Math.ceil(Math.max(...xs)) + 1);
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(...ys)) + 1);
+  const w = Math.max(0, x1 - x0 + 1);
+  const h = Math.max(0, y1 - y0 + 1);
+  const scale = similarityScale(toCrop);
+  const k = antialias && scale < 0.5 ? Math.floor(1 / scale) : 1;
+  // crop pixel → image pixel → slice pixel → pooled pixel (pooled pixel j is centred on k·j + (k−1)/2)
+  const c = (k - 1) / 2;
+  const { a, b, tx, ty } = fromCrop;
+  const row: TransformRow = [a / k, -b / k, (tx - x0 - c) / k, b / k, a / k, (ty - y0 - c) / k, 0, 0];
+  return { x0, y0, w, h, k, row };
+}
+
+/**
+ * Aligned crops `[N, size, size, 3]` (float32, same value range as `image`) of the faces whose
+ * five landmarks are given, `size = template.size`. The caller disposes the result.
+ */
+export function alignFaces(
+  image: tf.Tensor3D,
+  landmarks: readonly (readonly Point[])[],
+  template: LandmarkTemplate,
+  options: AlignOptions = {},
+): tf.Tensor4D {
+  const size = template.size;
+  const channels = image.shape[2];
+  if (landmarks.length === 0) return tf.zeros([0, size, size, channels]);
+  const [height, width] = image.shape;
+  const antialias = options.antialias ?? true;
+  const windows = landmarks.map((points) => faceWindow(points, template, width, height, antialias));
+  return tf.tidy(() => {
+    const slices = windows.map(({ x0, y0, w, h, k }) => {
+      if (w === 0 || h === 0) return tf.zeros([1, 1, channels]) as tf.Tensor3D;
+      // slice before casting: only the face windows are ever converted to float32
+      let region: tf.Tensor3D = tf.cast(tf.slice(image, [y0, x0, 0], [h, w, channels]), 'float32');
+      if (k > 1) {
+        const ph = Math.ceil(h / k) * k - h;
+        const pw = Math.ceil(w / k) * k - w;
+        if (ph > 0 || pw > 0)
+          region = tf.pad(region, [
+            [0, ph],
+            [0, pw],
+            [0, 0],
+          ]);
+        region = tf.avgPool(region, k, k, 'valid');
+      }
+      return region;
+    });
+    const maxH = Math.max(...slices.map((s) => s.shape[0]));
+    const maxW = Math.max(...slices.map((s) => s.shape[1]));
+    const padded = slices.map((s) =>
+      s.shape[0] === maxH && s.shape[1] === maxW
+        ? s
+        : tf.pad(s, [
+            [0, maxH - s.shape[0]],
+            [0, maxW - s.shape[1]],
+            [0, 0],
+          ]),
+    );
+    // A window that sees no image pixel has an all-zero slot: any transform gives zeros.
+    const rows = windows.map((win) =>
+      win.w === 0 || win.h === 0 ? transformRow({ a: 1, b: 0, tx: 0, ty: 0 }) : win.row,
+    );
+    return warpBatch(tf.stack(padded) as tf.Tensor4D, rows, size);
+  });
+}
+
+/**
+ * Re-warps crops already aligned to `from` (e.g. 112×112 ArcFace crops) onto `to`: one similarity
+ * for the whole batch. Returns a float32 copy when the templates are identical.
+ */
+export function realignCrops(crops: tf.Tensor4D, from: LandmarkTemplate, to: LandmarkTemplate): tf.Tensor4D {
+  if (crops.shape[1] !== from.size || crops.shape[2] !== from.size) {
+    throw new Error(
+      `crops are ${crops.shape[1]}×${crops.shape[2]}, template expects ${from.size}×${from.size}`,
+    );
+  }
+  const same =
+    from.size === to.size &&
+    from.points.every((p, i) => p[0] === to.points[i]?.[0] && p[1] === to.points[i]?.[1]);
+  if (same) return tf.cast(crops, 'float32');
+  const fromCrop = invertSimilarity(umeyama(from.points, to.points));
+  return warpBatch(crops, [transformRow(fromCrop)], to.size);
+}

@@ -1,0 +1,260 @@
+/**
+ * Image → faces with embeddings: detect (MTCNN) → align every face to the embedder's template in one
+ * batched warp → embed in batches → one device→host read carrying embeddings and (optionally) the
+ * aligned crops. Returns plain data only.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Point } from './align/similarity.ts';
+import { ARCFACE_112, type LandmarkTemplate } from './align/templates.ts';
+import { type AlignOptions, alignFaces, realignCrops } from './align/warp.ts';
+import type { Embedder } from './embedders/embedder.ts';
+import { imageToTensor, type RgbImage } from './image.ts';
+
+export type Box = [number, number, number, number];
+
+/** What the detector reports per face (src/pipeline/mtcnn: `DetectedFace`). */
+export interface DetectedFaceLike {
+  /** [x1, y1, x2, y2] in image pixels; may extend past the border. */
+  readonly box: readonly number[];
+  readonly score: number;
+  /** Left eye, right eye, nose, mouth left, mouth right (image-left first). */
+  readonly landmarks: readonly (readonly number[])[];
+}
+
+export interface FaceDetectorLike {
+  detect(image: tf.Tensor3D | RgbImage): Promise<readonly DetectedFaceLike[]>;
+}
+
+export interface AnalyzedFace {
+  readonly box: Box;
+  readonly score: number;
+  readonly landmarks: [number, number][];
+  readonly embedding: Float32Array;
+  /** The aligned crop the embedder saw (inputSize², RGB bytes), when asked for. */
+  readonly crop: RgbImage | null;
+}
+
+export interface AnalyzeOptions {
+  /** Return the aligned crops (for thumbnails). Default true. */
+  readonly crops?: boolean;
+  /** Ignore detections scoring below this. Default: keep all the detector returns. */
+  readonly minScore?: number;
+  /**
+   * Black border (pixels per side) added before detection only, for tight crops where the face
+   * fills the frame and MTCNN's boxes would reach past the border. Boxes and landmarks come back in
+   * the original image's pixels; alignment zero-fills outside the image either way. Default 0.
+   */
+  readonly detectPadding?: number;
+  /** Keep at most this many faces, largest boxes first. Default: all. */
+  readonly maxFaces?: number;
+  /** Faces per forward pass; default 16. */
+  readonly maxBatch?: number;
+  readonly align?: AlignOptions;
+}
+
+// Structural, not instanceof: a second copy of tfjs-core (e.g. in a bundle) has its own Tensor class.
+const isTensor = (x: tf.Tensor3D | RgbImage): x is tf.Tensor3D => 'shape' in x;
+
+const boxArea = (b: readonly number[]) =>
+  Math.max(0, (b[2] ?? 0) - (b[0] ?? 0)) * Math.max(0, (b[3] ?? 0) - (b[1] ?? 0));
+
+function toPoints(landmarks: readonly (readonly number[])[]): Point[] {
+  if (landmarks.length !== 5) throw new Error(`a face needs 5 landmarks, got ${landmarks.length}`);
+  return landmarks.map((p) => {
+    const [x, y] = p;
+    if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new Error(`invalid landmark [${p.join(', ')}]`);
+    }
+    return [x, y] as const;
+  });
+}
+
+/**
+ * Embeds faces whose landmarks are known (from the detector, a fixture or the user): one batched
+ * alignment warp, forward passes of at most `maxBatch` faces, one read.
+ */
+export async function embedDetectedFaces(
+  image: tf.Tensor3D | RgbImage,
+  faces: readonly DetectedFaceLike[],
+  embedder: Embedder,
+  options: AnalyzeOptions = {},
+): Promise<AnalyzedFace[]> {
+  if (faces.length === 0) return [];
+  const withCrops = options.crops ?? true;
+  const maxBatch = options.maxBatch ?? 16;
+  const size = embedder.inputSize;
+  const points = faces.map((f) => toPoints(f.landmarks));
+  const owned = isTensor(image) ? null : imageToTensor(image);
+  const packed = (() => {
+    try {
+      const aligned = alignFaces(owned ?? (image as tf.Tensor3D), points, embedder.template, options.align);
+      return batchedRows(aligned, embedder, withCrops, maxBatch);
+    } finally {
+      owned?.dispose();
+    }
+  })();
+  let data: Float32Array;
+  try {
+    data = (await packed.data()) as Float32Array;
+  } finally {
+    packed.dispose();
+  }
+  const stride = embedder.dim + (withCrops ? size * size * 3 : 0);
+  return faces.map((face, i) => {
+    const row = data.subarray(i * stride, (i + 1) * stride);
+    return {
+      box: [face.box[0] ?? 0, face.box[1] ?? 0, face.box[2] ?? 0, face.box[3] ?? 0],
+      score: face.score,
+      landmarks: (points[i] as Point[]).map(([x, y]) => [x, y]),
+      embedding: row.slice(0, embedder.dim),
+      crop: withCrops
+        ? { width: size, height: size, data: Uint8Array.from(row.subarray(embedder.dim)) }
+        : null,
+    };
+  });
+}
+
+/**
+ * `[N, dim (+ size²·3)]`: embeddings, followed by the rounded crop pixels when asked. Each chunk of
+ * `maxBatch` faces runs in its own tidy (bounded memory); `aligned` is consumed.
+ */
+function batchedRows(
+  aligned: tf.Tensor4D,
+  embedder: Embedder,
+  withCrops: boolean,
+  maxBatch: number,
+): tf.Tensor2D {
+  const n = aligned.shape[0];
+  const parts: tf.Tensor2D[] = [];
+  let done = false;
+  try {
+    for (let start = 0; start < n; start += maxBatch) {
+      const count = Math.min(maxBatch, n - start);
+      parts.push(
+        tf.tidy(() => {
+          const chunk = count === n ? aligned : tf.slice(aligned, [start, 0, 0, 0], [count, -1, -1, -1]);
+          const emb = embedder.forward(chunk);
+          if (!withCrops) return emb;
+          const pixels = tf.reshape(tf.round(tf.clipByValue(chunk, 0, 255)), [count, -1]);
+          return tf.concat([emb, pixels], 1) as tf.Tensor2D;
+        }),
+      );
+    }
+    const result = parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 0);
+    done = true;
+    return result;
+  } finally {
+    aligned.dispose();
+    if (!done || parts.length > 1) tf.dispose(parts);
+  }
+}
+
+async function detectPadded(
+  detector: FaceDetectorLike,
+  image: tf.Tensor3D,
+  pad: number,
+): Promise<DetectedFaceLike[]> {
+  if (pad === 0) return [...(await detector.detect(image))];
+  const padded = tf.pad(image, [
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ]);
+  try {
+    const faces = await detector.detect(padded);
+    return faces.map((f) => ({
+      box: f.box.map((v) => v - pad),
+      score: f.score,
+      landmarks: f.landmarks.map((p) => p.map((v) => v - pad)),
+    }));
+  } finally {
+    padded.dispose();
+  }
+}
+
+export type DetectOptions = Pick<AnalyzeOptions, 'minScore' | 'detectPadding' | 'maxFaces'>;
+
+/**
+ * The detector's faces after the pipeline's filters (minScore, detectPadding, maxFaces), largest
+ * box first, in the image's pixels.
+ */
+export async function detectFaces(
+  image: RgbImage | tf.Tensor3D,
+  detector: FaceDetectorLike,
+  options: DetectOptions = {},
+): Promise<DetectedFaceLike[]> {
+  const tensor = isTensor(image) ? image : imageToTensor(image);
+  try {
+    const minScore = options.minScore ?? Number.NEGATIVE_INFINITY;
+    const pad = Math.max(0, Math.round(options.detectPadding ?? 0));
+    let faces = (await detectPadded(detector, tensor, pad)).filter((f) => f.score >= minScore);
+    faces = faces.sort((a, b) => boxArea(b.box) - boxArea(a.box));
+    if (options.maxFaces !== undefined) faces = faces.slice(0, Math.max(0, options.maxFaces));
+    return faces;
+  } finally {
+    if (tensor !== image) tensor.dispose();
+  }
+}
+
+/** Detect → align → embed every face of an image, largest faces first. */
+export async function analyzeImage(
+  image: RgbImage | tf.Tensor3D,
+  detector: FaceDetectorLike,
+  embedder: Embedder,
+  options: AnalyzeOptions = {},
+): Promise<AnalyzedFace[]> {
+  const tensor = isTensor(image) ? image : imageToTensor(image);
+  try {
+    return await embedDetectedFaces(tensor, await detectFaces(tensor, detector, options), embedder, options);
+  } finally {
+    if (tensor !== image) tensor.dispose();
+  }
+}
+
+/**
+ * Embeds images that already are aligned face crops in `from`'s layout (default: 112×112 ArcFace,
+ * like ../shared/data/faces/aligned), re-warped to the embedder's template. One read.
+ */
+export async function embedAlignedCrops(
+  crops: readonly RgbImage[],
+  embedder: Embedder,
+  from: LandmarkTemplate = ARCFACE_112,
+): Promise<Float32Array[]> {
+  if (crops.length === 0) return [];
+  for (const c of crops) {
+    if (c.width !== from.size || c.height !== from.size) {
+      throw new Error(`aligned crops must be ${from.size}×${from.size}, got ${c.width}×${c.height}`);
+    }
+  }
+  const batch = tf.tidy(() => {
+    const stacked = tf.stack(crops.map((c) => imageToTensor(c))) as tf.Tensor4D;
+    return realignCrops(stacked, from, embedder.template);
+  });
+  try {
+    return await embedder.embed(batch);
+  } finally {
+    batch.dispose();
+  }
+}
+
+/** The whole image resized (bilinear) to the embedder input, no detection: for checking ports. */
+export async function embedWholeImages(
+  images: readonly RgbImage[],
+  embedder: Embedder,
+): Promise<Float32Array[]> {
+  if (images.length === 0) return [];
+  const size = embedder.inputSize;
+  const batch = tf.tidy(
+    () =>
+      tf.stack(
+        images.map((img) =>
+          tf.image.resizeBilinear(tf.cast(imageToTensor(img), 'float32'), [size, size], false, true),
+        ),
+      ) as tf.Tensor4D,
+  );
+  try {
+    return await embedder.embed(batch);
+  } finally {
+    batch.dispose();
+  }
+}
