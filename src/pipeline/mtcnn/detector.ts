@@ -1,0 +1,149 @@
+/**
+ * The MTCNN face detector (public API). DOM-free and backend-agnostic: the same code runs in the
+ * browser worker (WebGL / WASM) and in Node (tests, CLI).
+ *
+ *   const detector = await createFaceDetector(readFile);
+ *   const faces = await detector.detect(imageTensorOrRgbImage);   // DetectedFace[], no tensors
+ *   detector.dispose();
+ */
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { loadGraphModel, type ModelFileReader } from '../models/load-model.ts';
+import { boxCount } from './boxes.ts';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  type DetectorConfig,
+  type DetectorOverrides,
+  resolveDetectorConfig,
+} from './config.ts';
+import { type DetectorInput, type ImageGeometry, imageGeometry, inputShape } from './input.ts';
+import { proposeFaces } from './pnet-stage.ts';
+import { pyramidLevels } from './pyramid.ts';
+import { type FaceCandidates, outputFaces, refineFaces } from './refine-stage.ts';
+import { createImageSampler } from './sampler.ts';
+
+export type Point = readonly [x: number, y: number];
+
+/**
+ * One face in the caller's image pixels. `box` is [x1, y1, x2, y2] in MTCNN's convention (the box
+ * covers pixel edges [x1 − 1, x2]; see boxes.ts) and may reach outside the image. Landmarks are the
+ * left eye, right eye, nose, left and right mouth corner, "left" meaning image left.
+ */
+export interface DetectedFace {
+  readonly box: readonly [x1: number, y1: number, x2: number, y2: number];
+  /** O-Net face probability. */
+  readonly score: number;
+  readonly landmarks: readonly [
+    leftEye: Point,
+    rightEye: Point,
+    nose: Point,
+    mouthLeft: Point,
+    mouthRight: Point,
+  ];
+}
+
+export interface FaceDetector {
+  /** The detector's validated configuration (frozen). */
+  readonly config: DetectorConfig;
+  /**
+   * Every face in `image`, highest score first (ties: larger box first). `overrides` apply to this
+   * call only. Tiny, blank, grey and RGBA images give zero or correct faces; never throws for them.
+   */
+  detect(image: DetectorInput, overrides?: DetectorOverrides): Promise<DetectedFace[]>;
+  /** Frees the three networks' weights; detect() afterwards throws. Await pending detect() calls first. */
+  dispose(): void;
+}
+
+export interface CascadeNets {
+  readonly pnet: GraphModel;
+  readonly rnet: GraphModel;
+  readonly onet: GraphModel;
+}
+
+/** Loads P-, R- and O-Net through `readFile` and returns a detector. Invalid config throws first. */
+export async function createFaceDetector(
+  readFile: ModelFileReader,
+  config: DetectorOverrides = {},
+): Promise<FaceDetector> {
+  const base = resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, config);
+  const loaded = await Promise.allSettled([
+    loadGraphModel('pnet', readFile),
+    loadGraphModel('rnet', readFile),
+    loadGraphModel('onet', readFile),
+  ]);
+  const [pnet, rnet, onet] = loaded.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+  if (pnet === undefined || rnet === undefined || onet === undefined) {
+    for (const model of [pnet, rnet, onet]) model?.dispose();
+    throw (loaded.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  const nets: CascadeNets = { pnet, rnet, onet };
+  let disposed = false;
+  return {
+    config: base,
+    detect: async (image, overrides) => {
+      if (disposed) throw new Error('FaceDetector.detect() called after dispose()');
+      return detectFaces(
+        nets,
+        overrides === undefined ? base : resolveDetectorConfig(base, overrides),
+        image,
+      );
+    },
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      for (const model of [pnet, rnet, onet]) model.dispose();
+    },
+  };
+}
+
+/** Runs the cascade; every tensor it creates is disposed before it returns or throws. */
+export async function detectFaces(
+  nets: CascadeNets,
+  config: DetectorConfig,
+  input: DetectorInput,
+): Promise<DetectedFace[]> {
+  const [height, width] = inputShape(input);
+  const geometry = imageGeometry(height, width, config.maxDetectionSide);
+  const { detectionHeight, detectionWidth } = geometry;
+  // Crops are addressed relative to (side − 1); a 1-pixel-thin image cannot hold a face anyway.
+  if (config.maxFaces === 0 || detectionHeight < 2 || detectionWidth < 2) return [];
+  const levels = pyramidLevels(detectionHeight, detectionWidth, config.minFaceSize, config.scaleFactor);
+  if (levels.length === 0) return [];
+  const sampler = await createImageSampler(input, geometry, config.resampling);
+  try {
+    const proposals = await proposeFaces(nets.pnet, sampler, levels, config);
+    const refined = await refineFaces(nets.rnet, sampler, proposals, config);
+    const faces = await outputFaces(nets.onet, sampler, refined, config);
+    return toDetectedFaces(faces, geometry).slice(0, config.maxFaces);
+  } finally {
+    sampler.dispose();
+  }
+}
+
+/**
+ * Candidates → DetectedFace[] in the caller's pixels, sorted. When the cap downscaled the image,
+ * edges scale by the size ratio: x2 and landmarks are edge coordinates, x1 is one past its edge.
+ */
+export function toDetectedFaces(faces: FaceCandidates, geometry: ImageGeometry): DetectedFace[] {
+  const sx = geometry.width / geometry.detectionWidth;
+  const sy = geometry.height / geometry.detectionHeight;
+  const at = (array: Float32Array, i: number) => array[i] as number;
+  const result: DetectedFace[] = [];
+  for (let i = 0; i < boxCount(faces.boxes); i++) {
+    const point = (p: number): Point => [
+      at(faces.landmarks, 10 * i + 2 * p) * sx,
+      at(faces.landmarks, 10 * i + 2 * p + 1) * sy,
+    ];
+    result.push({
+      box: [
+        (at(faces.boxes, 4 * i) - 1) * sx + 1,
+        (at(faces.boxes, 4 * i + 1) - 1) * sy + 1,
+        at(faces.boxes, 4 * i + 2) * sx,
+        at(faces.boxes, 4 * i + 3) * sy,
+      ],
+      score: at(faces.scores, i),
+      landmarks: [point(0), point(1), point(2), point(3), point(4)],
+    });
+  }
+  const area = ({ box: [x1, y1, x2, y2] }: DetectedFace) => (x2 - x1) * (y2 - y1);
+  return result.sort((a, b) => b.score - a.score || area(b) - area(a));
+}

@@ -1,0 +1,13 @@
+/** MTCNN face detection: the public surface of src/pipeline/mtcnn. */
+export {
+  DEFAULT_DETECTOR_CONFIG,
+  type DetectorConfig,
+  DetectorConfigError,
+  type DetectorOverrides,
+  type NmsThresholds,
+  type Resampling,
+  type StageThresholds,
+} from './config.ts';
+export { createFaceDetector, type DetectedFace, type FaceDetector, type Point } from './detector.ts';
+export { type MtcnnPackageFace, toMtcnnPackageFormat } from './export.ts';
+export type { DetectorInput } from './input.ts';

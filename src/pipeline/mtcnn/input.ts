@@ -1,0 +1,90 @@
+/**
+ * The images the detector accepts, their size after the large-photo cap, and their pixels either as
+ * a device tensor (RGB float) or on the host (for the exact-area resampler).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { MODEL_SPECS } from '../../models/specs.ts';
+import { imageToTensor, type RgbImage } from '../image.ts';
+import type { HostPixels } from './exact-area.ts';
+
+/**
+ * An RGB image: a tensor [H, W, 3] (int32 or float32, 0..255), or a decoded RgbImage. Tensors with 1
+ * (grey), 2 (grey + alpha) or 4 (RGBA) channels and [H, W] grey tensors are accepted too; alpha is
+ * dropped without compositing, as the reference does.
+ */
+export type DetectorInput = tf.Tensor3D | tf.Tensor2D | RgbImage;
+
+const { mean, divisor } = MODEL_SPECS.pnet.normalisation;
+
+/** MTCNN input normalisation, (pixel − 127.5) / 128, on a float tensor of 0..255 RGB values. */
+export function normalise<T extends tf.Tensor>(pixels: T): T {
+  return tf.div(tf.sub(pixels, tf.tensor1d([...mean])), divisor);
+}
+
+/** Black (pixel value 0) after normalisation: the value zero padding writes. */
+export const NORMALISED_BLACK = (0 - mean[0]) / divisor;
+
+export interface ImageGeometry {
+  /** Size of the caller's image. */
+  readonly height: number;
+  readonly width: number;
+  /** Size the detector works at (≤ maxDetectionSide on the longest side). */
+  readonly detectionHeight: number;
+  readonly detectionWidth: number;
+}
+
+// Structural check rather than instanceof: a second copy of tfjs-core in a bundle has its own Tensor class.
+function isRgbImage(input: DetectorInput): input is RgbImage {
+  return !('shape' in input);
+}
+
+/** [height, width, channels] of any accepted input; throws a TypeError for non-image tensors. */
+export function inputShape(input: DetectorInput): readonly [number, number, number] {
+  if (isRgbImage(input)) return [input.height, input.width, 3];
+  const [height = 0, width = 0, channels = 1] = input.shape;
+  if (input.rank < 2 || input.rank > 3 || channels < 1 || channels > 4) {
+    throw new TypeError(
+      `detect() expects an image tensor [H, W, 1..4], got shape [${input.shape.join(', ')}]`,
+    );
+  }
+  return [height, width, channels];
+}
+
+/** The caller's size and the capped size the detector works at (aspect ratio kept, rounded). */
+export function imageGeometry(height: number, width: number, maxDetectionSide: number): ImageGeometry {
+  const longest = Math.max(height, width);
+  if (longest <= maxDetectionSide) {
+    return { height, width, detectionHeight: height, detectionWidth: width };
+  }
+  const shrink = maxDetectionSide / longest;
+  return {
+    height,
+    width,
+    detectionHeight: Math.max(1, Math.round(height * shrink)),
+    detectionWidth: Math.max(1, Math.round(width * shrink)),
+  };
+}
+
+/** Any accepted input as a float32 [H, W, 3] RGB tensor in 0..255 (call inside tf.tidy). */
+export function toRgbFloat(input: DetectorInput): tf.Tensor3D {
+  if (isRgbImage(input)) return tf.cast(imageToTensor(input), 'float32');
+  const [height, width, channels] = inputShape(input);
+  const pixels = tf.cast(tf.reshape(input, [height, width, channels]), 'float32') as tf.Tensor3D;
+  if (channels === 3) return pixels;
+  if (channels === 4) return tf.slice(pixels, [0, 0, 0], [height, width, 3]);
+  // Grey (1 channel) or grey + alpha (2): replicate the grey channel, as decoders do.
+  return tf.tile(tf.slice(pixels, [0, 0, 0], [height, width, 1]), [1, 1, 3]);
+}
+
+/** The input's pixels on the host: as they are for an RgbImage, one device→host read for a tensor. */
+export async function toHostPixels(input: DetectorInput): Promise<HostPixels> {
+  if (isRgbImage(input)) {
+    const { height, width, data } = input;
+    if (data.length !== height * width * 3) {
+      throw new Error(`image buffer has ${data.length} bytes, expected ${width}×${height}×3`);
+    }
+    return { height, width, channels: 3, data };
+  }
+  const [height, width, channels] = inputShape(input);
+  return { height, width, channels, data: await input.data() };
+}

@@ -1,0 +1,158 @@
+/**
+ * Stage 1 (P-Net, proposal): run the fully convolutional P-Net on every pyramid level, read all
+ * levels back in one transfer, turn confident output cells into boxes, suppress duplicates within and
+ * across levels, regress and square them.
+ */
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import { MODEL_SPECS } from '../../models/specs.ts';
+import { type BoxList, nonMaxSuppression, regressBoxes, selectRows, squareBoxes } from './boxes.ts';
+import type { DetectorConfig } from './config.ts';
+import { PNET_CELL, PNET_STRIDE, type PyramidLevel } from './pyramid.ts';
+import type { ImageSampler } from './sampler.ts';
+
+const { prob: PROB_NODE, box: BOX_NODE } = MODEL_SPECS.pnet.outputs;
+
+/** Values per output cell in the transfer buffer: face probability, then dx1, dy1, dx2, dy2. */
+const CELL_VALUES = 5;
+
+/** P-Net's outputs for one pyramid level, as read back from the device. */
+export interface LevelOutput {
+  readonly level: PyramidLevel;
+  readonly rows: number;
+  readonly cols: number;
+  /** rows · cols · CELL_VALUES values, row-major. */
+  readonly cells: Float32Array;
+}
+
+/** Boxes (rows of [x1, y1, x2, y2]) with their scores, row-aligned. */
+export interface ScoredBoxes {
+  readonly boxes: BoxList;
+  readonly scores: Float32Array;
+}
+
+/**
+ * Runs P-Net on every level and returns the outputs. All levels are computed before the single
+ * device→host read, so an asynchronous backend (WebGL) is not stalled once per level.
+ */
+export async function runPnet(
+  pnet: GraphModel,
+  sampler: ImageSampler,
+  levels: readonly PyramidLevel[],
+): Promise<LevelOutput[]> {
+  const shapes: Array<[number, number]> = [];
+  const packed = tf.tidy(() => {
+    // One inner tidy per level frees its resized image and activations before the next level runs;
+    // only the small per-cell outputs stay on the device until the single read below.
+    const perLevel = levels.map((level) =>
+      tf.tidy(() => {
+        const input = sampler.level(level.height, level.width);
+        const [prob, box] = pnet.execute(input, [PROB_NODE, BOX_NODE]) as tf.Tensor4D[];
+        if (prob === undefined || box === undefined)
+          throw new Error('P-Net returned fewer outputs than expected');
+        const [, rows = 0, cols = 0] = prob.shape;
+        shapes.push([rows, cols]);
+        // Channel 1 of prob is the face probability (channel 0 is background).
+        const face = tf.slice(prob, [0, 0, 0, 1], [1, rows, cols, 1]);
+        return tf.reshape(tf.concat([face, box], 3), [-1]);
+      }),
+    );
+    return tf.concat(perLevel);
+  });
+  const values = (await packed.data()) as Float32Array;
+  packed.dispose();
+  let offset = 0;
+  return levels.map((level, i) => {
+    const [rows, cols] = shapes[i] ?? [0, 0];
+    const size = rows * cols * CELL_VALUES;
+    const cells = values.subarray(offset, offset + size);
+    offset += size;
+    return { level, rows, cols, cells };
+  });
+}
+
+/**
+ * Boxes of every cell with face probability ≥ threshold, in detection-image pixels: cell (x, y)
+ * covers level pixels [2x, 2x + 12), i.e. 1-based [2x + 1, 2x + 12], divided by the level's scale.
+ * The division is done in float32 like the reference, so boxes land on the same integer pixels.
+ */
+export function cellsToBoxes(
+  output: LevelOutput,
+  threshold: number,
+): ScoredBoxes & { offsets: Float32Array } {
+  const { rows, cols, cells, level } = output;
+  const scale = Math.fround(level.scale);
+  const boxes: number[] = [];
+  const scores: number[] = [];
+  const offsets: number[] = [];
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      const at = (y * cols + x) * CELL_VALUES;
+      const score = cells[at] as number;
+      if (!(score >= threshold)) continue;
+      const edge = (pixel: number) => Math.floor(Math.fround(pixel / scale));
+      boxes.push(
+        edge(PNET_STRIDE * x + 1),
+        edge(PNET_STRIDE * y + 1),
+        edge(PNET_STRIDE * x + PNET_CELL),
+        edge(PNET_STRIDE * y + PNET_CELL),
+      );
+      scores.push(score);
+      offsets.push(
+        cells[at + 1] as number,
+        cells[at + 2] as number,
+        cells[at + 3] as number,
+        cells[at + 4] as number,
+      );
+    }
+  }
+  return {
+    boxes: Float32Array.from(boxes),
+    scores: Float32Array.from(scores),
+    offsets: Float32Array.from(offsets),
+  };
+}
+
+/** Concatenates row-aligned typed arrays. */
+function concatArrays(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Stage 1 box logic: per-level threshold and NMS, cross-level NMS, regression, squaring. NMS uses
+ * IoU without the +1 and the regression uses x2 − x1, as the reference (torchvision NMS) does.
+ */
+export function proposalsFromLevels(outputs: readonly LevelOutput[], config: DetectorConfig): ScoredBoxes {
+  const union = { mode: 'union', inclusive: false } as const;
+  const kept = outputs.map((output) => {
+    const candidates = cellsToBoxes(output, config.thresholds[0]);
+    const keep = nonMaxSuppression(candidates.boxes, candidates.scores, config.nmsThresholds.perScale, union);
+    return {
+      boxes: selectRows(candidates.boxes, 4, keep),
+      scores: selectRows(candidates.scores, 1, keep),
+      offsets: selectRows(candidates.offsets, 4, keep),
+    };
+  });
+  const boxes = concatArrays(kept.map((k) => k.boxes));
+  const scores = concatArrays(kept.map((k) => k.scores));
+  const offsets = concatArrays(kept.map((k) => k.offsets));
+  const keep = nonMaxSuppression(boxes, scores, config.nmsThresholds.crossScale, union);
+  const regressed = regressBoxes(selectRows(boxes, 4, keep), selectRows(offsets, 4, keep), false);
+  return { boxes: squareBoxes(regressed), scores: selectRows(scores, 1, keep) };
+}
+
+/** Stage 1 end to end: P-Net proposals (squared boxes, detection-image pixels). */
+export async function proposeFaces(
+  pnet: GraphModel,
+  sampler: ImageSampler,
+  levels: readonly PyramidLevel[],
+  config: DetectorConfig,
+): Promise<ScoredBoxes> {
+  return proposalsFromLevels(await runPnet(pnet, sampler, levels), config);
+}
