@@ -40,7 +40,7 @@ function bootstrap(): void {
   void startEngine(store, client, requestedBackend(params));
   createRoot(root).render(
     <StrictMode>
-      <App store={store} />
+      <App store={store} client={client} />
     </StrictMode>,
   );
 }

@@ -1,8 +1,10 @@
 /**
  * Shows what the inference worker is doing: backend and GL renderer, per-model load progress with
  * sizes and timings, and an error card that names the failing model and the command that fixes it.
+ * The details fold away once the engine is ready (the header's indicator then tells the backend);
+ * they stay open while loading and on error, and the user can open or close them at any time.
  */
-import type { ReactNode } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import {
   type EngineError,
   type EngineState,
@@ -130,52 +132,70 @@ export function StatusPanel() {
   const loaded = state.models.filter((m) => m.state === 'loaded');
   const loadedBytes = loaded.reduce((sum, m) => sum + (m.bytes ?? 0), 0);
   const busy = state.phase === 'starting' || state.phase === 'loading';
+  const [toggled, setToggled] = useState<boolean | null>(null);
+  const expanded = toggled ?? state.phase !== 'ready';
+  const bodyId = useId();
 
   return (
-    <section className="panel" aria-labelledby="status-heading" aria-busy={busy}>
+    <section
+      className="panel status-panel"
+      id="engine-status"
+      aria-labelledby="status-heading"
+      aria-busy={busy}
+    >
       <header className="panel-header">
         <h2 id="status-heading">Engine status</h2>
         <span className={`phase phase-${state.phase}`} data-testid="engine-phase" data-phase={state.phase}>
           {phaseLabel(state, loaded.length)}
         </span>
+        <button
+          type="button"
+          className="link-button details-toggle"
+          aria-expanded={expanded}
+          aria-controls={bodyId}
+          onClick={() => setToggled(!expanded)}
+        >
+          {expanded ? 'Hide details' : 'Show details'}
+        </button>
       </header>
+      <div id={bodyId} hidden={!expanded}>
+        {state.error !== null && <ErrorCard error={state.error} />}
 
-      {state.error !== null && <ErrorCard error={state.error} />}
+        {state.backend !== null && (
+          <BackendFields info={state.backend} tfjsVersion={state.status?.tfjsVersion ?? null} />
+        )}
 
-      {state.backend !== null && (
-        <BackendFields info={state.backend} tfjsVersion={state.status?.tfjsVersion ?? null} />
-      )}
+        {state.totalBytes !== null && (
+          <div className="progress">
+            <progress value={loadedBytes} max={state.totalBytes} aria-label="Model download progress" />
+            <span className="muted">
+              {formatBytes(loadedBytes)} of {formatBytes(state.totalBytes)}
+              {state.status !== null && ` · ready in ${formatMs(state.status.initMs)}`}
+            </span>
+          </div>
+        )}
 
-      {state.totalBytes !== null && (
-        <div className="progress">
-          <progress value={loadedBytes} max={state.totalBytes} aria-label="Model download progress" />
-          <span className="muted">
-            {formatBytes(loadedBytes)} of {formatBytes(state.totalBytes)}
-            {state.status !== null && ` · ready in ${formatMs(state.status.initMs)}`}
-          </span>
-        </div>
-      )}
-
-      <table className="models">
-        <caption>Models, loaded in the background worker</caption>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col" className="num">
-              Load time
-            </th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {state.models.map((model) => (
-            <ModelRow key={model.id} model={model} />
-          ))}
-        </tbody>
-      </table>
+        <table className="models">
+          <caption>Models, loaded in the background worker</caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col" className="num">
+                Size
+              </th>
+              <th scope="col" className="num">
+                Load time
+              </th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.models.map((model) => (
+              <ModelRow key={model.id} model={model} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

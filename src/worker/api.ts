@@ -2,6 +2,7 @@
  * The typed RPC contract between the page and the inference worker. Both sides import only types
  * and constants from here, so the page bundle never pulls in tfjs.
  */
+import type { EmbedderId } from '../models/embedders.ts';
 import { MODEL_SPECS, type ModelId } from '../models/specs.ts';
 
 /** tfjs backends in the order the engine tries them when nothing is forced. */
@@ -81,6 +82,87 @@ export interface TensorData {
   readonly data: Float32Array;
 }
 
+/** One photo sent for analysis; `bytes` is transferred, so the sender's copy is detached. */
+export interface PhotoInput {
+  /** Shown in messages about the file; never used to decide its format. */
+  readonly name: string;
+  readonly bytes: ArrayBuffer;
+}
+
+export interface AnalyzePhotoOptions {
+  readonly embedder: EmbedderId;
+}
+
+/**
+ * Why a photo produced no analysis. Input codes come from src/io/input-policy.ts (decided from the
+ * bytes before decoding); `decode-failed` is a file the header check accepted but the browser's
+ * decoder refused; `analysis-failed` an unexpected error in the models, reported for that photo only.
+ */
+export type PhotoProblemCode =
+  | 'empty'
+  | 'not-an-image'
+  | 'unsupported-format'
+  | 'truncated'
+  | 'corrupt'
+  | 'too-large-file'
+  | 'too-many-pixels'
+  | 'too-small'
+  | 'unreadable'
+  | 'decode-failed'
+  | 'analysis-failed'
+  | 'engine-not-ready';
+
+export interface PhotoProblem {
+  readonly code: PhotoProblemCode;
+  /** Plain English for the photo's card; never contains the file name. */
+  readonly message: string;
+}
+
+/** Where the worker is with one photo; streamed so the card can say what is happening. */
+export type AnalysisStage = 'decoding' | 'detecting' | 'embedding';
+
+export type FaceBox = readonly [x1: number, y1: number, x2: number, y2: number];
+export type FacePoint = readonly [x: number, y: number];
+
+/** The aligned crop the embedder saw, ready for `new ImageData(rgba, width, height)`. */
+export interface FaceCrop {
+  readonly width: number;
+  readonly height: number;
+  readonly rgba: Uint8ClampedArray;
+}
+
+export interface AnalyzedFace {
+  /** In the analysed image's pixels (see `PhotoAnalysis.width`); may reach past the border. */
+  readonly box: FaceBox;
+  /** Detector confidence in [0, 1]. */
+  readonly score: number;
+  /** Left eye, right eye, nose, mouth left, mouth right (image left first). */
+  readonly landmarks: readonly FacePoint[];
+  readonly embedding: Float32Array;
+  readonly crop: FaceCrop;
+}
+
+/** Milliseconds spent in the worker on each step of one photo. */
+export interface PhotoTimings {
+  readonly decodeMs: number;
+  readonly detectMs: number;
+  readonly embedMs: number;
+  readonly totalMs: number;
+}
+
+export type PhotoAnalysis =
+  | {
+      readonly ok: true;
+      readonly embedder: EmbedderId;
+      /** Size of the analysed image: upright (EXIF applied) and downscaled per the input policy. */
+      readonly width: number;
+      readonly height: number;
+      /** Largest face first. */
+      readonly faces: readonly AnalyzedFace[];
+      readonly timings: PhotoTimings;
+    }
+  | { readonly ok: false; readonly problem: PhotoProblem };
+
 export interface EngineApi {
   /** Picks a backend and loads every model; idempotent (a second call returns the first result). */
   init(options: InitOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineStatus>;
@@ -88,4 +170,13 @@ export interface EngineApi {
   status(): Promise<EngineStatus>;
   /** Diagnostic: executes a graph model on one input and returns the named outputs, in order. */
   runModel(id: GraphModelId, input: TensorData, outputs: readonly string[]): Promise<TensorData[]>;
+  /**
+   * Decodes, detects, aligns and embeds one photo. Never rejects for a bad photo: every failure is a
+   * `problem` for that photo. Photos are analysed one at a time in call order.
+   */
+  analyzePhoto(
+    photo: PhotoInput,
+    options: AnalyzePhotoOptions,
+    onStage?: (stage: AnalysisStage) => void,
+  ): Promise<PhotoAnalysis>;
 }

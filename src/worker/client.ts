@@ -2,7 +2,23 @@
  * The page side of the inference worker: starts it and wraps it in a typed comlink proxy.
  */
 import { proxy, type Remote, releaseProxy, transfer, wrap } from 'comlink';
-import type { EngineApi, EngineStatus, InitOptions, LoadProgress, TensorData } from './api.ts';
+import type {
+  AnalysisStage,
+  AnalyzePhotoOptions,
+  EngineApi,
+  EngineStatus,
+  InitOptions,
+  LoadProgress,
+  PhotoAnalysis,
+  PhotoInput,
+  TensorData,
+} from './api.ts';
+
+export interface AnalyzeCallOptions {
+  /** Aborting rejects the call at once with an AbortError; the worker finishes the photo unseen. */
+  readonly signal?: AbortSignal;
+  readonly onStage?: (stage: AnalysisStage) => void;
+}
 
 export interface EngineClient {
   readonly api: Remote<EngineApi>;
@@ -14,7 +30,27 @@ export interface EngineClient {
   status(): Promise<EngineStatus>;
   /** Transfers the input buffer to the worker: `input.data` is detached afterwards. */
   runModel(...args: Parameters<EngineApi['runModel']>): Promise<TensorData[]>;
+  /** Transfers `photo.bytes` to the worker: the caller's buffer is detached afterwards. */
+  analyzePhoto(
+    photo: PhotoInput,
+    options: AnalyzePhotoOptions,
+    call?: AnalyzeCallOptions,
+  ): Promise<PhotoAnalysis>;
+  /** How many photos were sent to the worker so far (tests prove re-scoring sends none). */
+  analyzeCallCount(): number;
   terminate(): void;
+}
+
+const abortError = () => new DOMException('The analysis was cancelled', 'AbortError');
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (the work itself keeps running). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Absolute URL of public/models as deployed, so the worker needs no knowledge of the page's base. */
@@ -37,6 +73,7 @@ export function createEngineClient(): EngineClient {
     });
   });
   crashed.catch(() => {}); // Observed through `init`; avoid an unhandled-rejection report.
+  let analyzeCalls = 0;
 
   return {
     api,
@@ -48,6 +85,14 @@ export function createEngineClient(): EngineClient {
     runModel(id, input, outputs) {
       return api.runModel(id, transfer(input, [input.data.buffer]), outputs);
     },
+    analyzePhoto(photo, options, call = {}) {
+      if (call.signal?.aborted) return Promise.reject(abortError());
+      analyzeCalls++;
+      const onStage = call.onStage === undefined ? undefined : proxy(call.onStage);
+      const work = api.analyzePhoto(transfer(photo, [photo.bytes]), options, onStage);
+      return abortable(Promise.race([work, crashed]), call.signal);
+    },
+    analyzeCallCount: () => analyzeCalls,
     terminate() {
       api[releaseProxy]();
       worker.terminate();

@@ -2,11 +2,20 @@
  * Loads every model of MODEL_SPECS over HTTP from the app's own origin and keeps them for one
  * engine. public/models/index.json is read first: it lists what `npm run models` produced, so a
  * missing or stale conversion is reported before any weight is fetched.
+ *
+ * Each model is loaded once: the face detector and the embedders are built on the same GraphModels
+ * that `runModel` executes, and weights-format embedders are created straight from their files.
  */
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
+import { EMBEDDER_IDS, EMBEDDER_SPECS, type EmbedderId } from '../models/embedders.ts';
 import { MODEL_IDS, MODEL_SPECS, type ModelId, type ModelIndex } from '../models/specs.ts';
+import { createEmbedder } from '../pipeline/embedders/create.ts';
+import { createEmbedderFromNetwork, type Embedder } from '../pipeline/embedders/embedder.ts';
+import type { FaceDetectorLike } from '../pipeline/face-pipeline.ts';
 import { loadGraphModel, loadWeightMap, type ModelFileReader } from '../pipeline/models/load-model.ts';
+import { DEFAULT_DETECTOR_CONFIG } from '../pipeline/mtcnn/config.ts';
+import { detectFaces } from '../pipeline/mtcnn/detector.ts';
 import type { GraphModelId, LoadedModelInfo, LoadProgress } from './api.ts';
 
 type WeightsModelId = Exclude<ModelId, GraphModelId>;
@@ -56,10 +65,43 @@ export interface LoadedModels {
   readonly info: readonly LoadedModelInfo[];
   graph(id: GraphModelId): GraphModel;
   weights(id: WeightsModelId): tf.NamedTensorMap;
+  /** MTCNN on the loaded P-, R- and O-Net, default configuration. */
+  readonly detector: FaceDetectorLike;
+  embedder(id: EmbedderId): Embedder;
   dispose(): void;
 }
 
 const isGraphSpec = (id: ModelId): id is GraphModelId => MODEL_SPECS[id].format === 'tflite-graph';
+
+/** The embedder whose weights are model `id`, if any. */
+const embedderOfModel = (id: ModelId): EmbedderId | undefined =>
+  EMBEDDER_IDS.find((e) => EMBEDDER_SPECS[e].modelId === id);
+
+/**
+ * Adapter: the pipeline's `createFaceDetector` loads P/R/O-Net itself; here they are already
+ * loaded (and shown in the status panel), so the cascade runs on them directly.
+ */
+function detectorOn(graph: (id: GraphModelId) => GraphModel): FaceDetectorLike {
+  const nets = { pnet: graph('pnet'), rnet: graph('rnet'), onet: graph('onet') };
+  return { detect: (image) => detectFaces(nets, DEFAULT_DETECTOR_CONFIG, image) };
+}
+
+/**
+ * Adapter, as src/pipeline/embedders/mobilefacenet.ts does after loading: a graph embedder is the
+ * graph's embedding output behind the shared Embedder machinery. The graph stays owned here.
+ */
+function embedderOnGraph(id: EmbedderId, model: GraphModel): Embedder {
+  const spec = MODEL_SPECS[EMBEDDER_SPECS[id].modelId];
+  if (spec.format !== 'tflite-graph' || !('embedding' in spec.outputs)) {
+    throw new Error(`embedder "${id}" is not a graph model with an embedding output`);
+  }
+  const output = spec.outputs.embedding;
+  return createEmbedderFromNetwork(
+    id,
+    (x) => model.execute(x, output) as tf.Tensor2D,
+    () => {},
+  );
+}
 
 /**
  * Loads the models one after another: progress then advances model by model, and on WebGL/WASM
@@ -80,8 +122,10 @@ export async function loadModels(
 
   const graphs = new Map<GraphModelId, GraphModel>();
   const weightMaps = new Map<WeightsModelId, tf.NamedTensorMap>();
+  const embedders = new Map<EmbedderId, Embedder>();
   const info: LoadedModelInfo[] = [];
   const disposeAll = () => {
+    for (const embedder of embedders.values()) embedder.dispose();
     for (const model of graphs.values()) model.dispose();
     for (const map of weightMaps.values()) tf.dispose(Object.values(map));
   };
@@ -92,7 +136,10 @@ export async function loadModels(
     onProgress({ kind: 'model-loading', id, title, bytes });
     const started = performance.now();
     try {
+      const embedderId = embedderOfModel(id);
       if (isGraphSpec(id)) graphs.set(id, await loadGraphModel(id, read));
+      // A weights-format embedder keeps its own (folded) copy of the weights: no raw map to hold.
+      else if (embedderId !== undefined) embedders.set(embedderId, await createEmbedder(embedderId, read));
       else weightMaps.set(id, await loadWeightMap(id, read));
     } catch (error) {
       onProgress({
@@ -109,12 +156,24 @@ export async function loadModels(
     onProgress({ kind: 'model-loaded', model });
   }
 
+  const graph = (id: GraphModelId): GraphModel => {
+    const model = graphs.get(id);
+    if (model === undefined) throw new Error(`model "${id}" is not loaded`);
+    return model;
+  };
+  for (const id of EMBEDDER_IDS) {
+    const modelId = EMBEDDER_SPECS[id].modelId;
+    if (!embedders.has(id) && isGraphSpec(modelId)) embedders.set(id, embedderOnGraph(id, graph(modelId)));
+  }
+
   return {
     info,
-    graph(id) {
-      const model = graphs.get(id);
-      if (model === undefined) throw new Error(`model "${id}" is not loaded`);
-      return model;
+    graph,
+    detector: detectorOn(graph),
+    embedder(id) {
+      const embedder = embedders.get(id);
+      if (embedder === undefined) throw new Error(`embedder "${id}" is not loaded`);
+      return embedder;
     },
     weights(id) {
       const map = weightMaps.get(id);

@@ -6,8 +6,10 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { expose, transfer } from 'comlink';
-import type { EngineApi, EngineStatus, TensorData } from './api.ts';
+import { expose, releaseProxy, transfer } from 'comlink';
+import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import { analyzePhoto, transferablesOf } from './analysis.ts';
+import type { AnalysisStage, EngineApi, EngineStatus, PhotoAnalysis, TensorData } from './api.ts';
 import { isGraphModelId } from './api.ts';
 import { initBackend } from './backend.ts';
 import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
@@ -24,10 +26,31 @@ function checkInput(input: TensorData): void {
   }
 }
 
+type StageListener = (stage: AnalysisStage) => void;
+
+/**
+ * Calls a page callback without waiting for it (it crosses the worker boundary) and without letting
+ * a closed page port turn into an unhandled rejection.
+ */
+function notifier(listener: StageListener | undefined): StageListener {
+  return (stage) => {
+    if (listener !== undefined) void Promise.resolve(listener(stage)).catch(() => {});
+  };
+}
+
+/** Closes a comlink callback proxy's port; a plain function (direct calls in tests) has none. */
+function release(listener: StageListener | undefined): void {
+  const close = (listener as { [releaseProxy]?: unknown } | undefined)?.[releaseProxy];
+  if (typeof close === 'function') close();
+}
+
 /** One inference engine; its state lives in this closure, not in module globals. */
 export function createEngine(): EngineApi {
   let starting: Promise<Ready> | null = null;
   let ready: Ready | null = null;
+  // Photos run one after another even if the page sends several: each holds a decoded image and
+  // its tensors, and interleaving them would only add memory, not speed.
+  let previousPhoto: Promise<unknown> = Promise.resolve();
 
   const requireReady = (): Ready => {
     if (ready === null) throw new Error('engine not initialised: call init() first');
@@ -85,6 +108,36 @@ export function createEngine(): EngineApi {
         );
       } finally {
         tf.dispose(results);
+      }
+    },
+
+    async analyzePhoto(photo, options, onStage) {
+      const run = async (): Promise<PhotoAnalysis> => {
+        if (ready === null) {
+          return {
+            ok: false,
+            problem: {
+              code: 'engine-not-ready',
+              message: 'The face models are not loaded yet; this photo will need to be added again.',
+            },
+          };
+        }
+        let embedder: Embedder;
+        try {
+          embedder = ready.models.embedder(options.embedder);
+        } catch (error) {
+          const message = `The embedder "${String(options.embedder)}" is not available (${error instanceof Error ? error.message : String(error)}).`;
+          return { ok: false, problem: { code: 'engine-not-ready', message } };
+        }
+        return analyzePhoto(photo, { detector: ready.models.detector, embedder }, notifier(onStage));
+      };
+      const result = previousPhoto.then(run, run);
+      previousPhoto = result.catch(() => {});
+      try {
+        const analysis = await result;
+        return transfer(analysis, transferablesOf(analysis));
+      } finally {
+        release(onStage);
       }
     },
   };

@@ -1,0 +1,173 @@
+/**
+ * One photo, inside the worker: check the bytes against the input policy, decode (EXIF orientation
+ * applied, ICC ignored, downscaled to the policy's analysis size), read the pixels, then detect →
+ * align → embed with the loaded models. Every failure becomes a typed problem for that photo, so one
+ * bad file never stops a batch.
+ */
+import { type AcceptedInput, checkInput, inputProblems } from '../io/input-policy.ts';
+import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import {
+  embedDetectedFaces,
+  type FaceDetectorLike,
+  type AnalyzedFace as PipelineFace,
+} from '../pipeline/face-pipeline.ts';
+import { imageToTensor, type RgbImage } from '../pipeline/image.ts';
+import type {
+  AnalysisStage,
+  AnalyzedFace,
+  FaceCrop,
+  PhotoAnalysis,
+  PhotoInput,
+  PhotoProblem,
+} from './api.ts';
+
+/** Thrown inside this module to leave the happy path with a problem already worded for the user. */
+class PhotoProblemError extends Error {
+  constructor(readonly problem: PhotoProblem) {
+    super(problem.message);
+    this.name = 'PhotoProblemError';
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** EXIF orientations 5–8 rotate by 90°: the upright image has the stored sides swapped. */
+function uprightSize(info: AcceptedInput): { width: number; height: number } {
+  const { width, height } = info.analysis;
+  return info.header.orientation >= 5 ? { width: height, height: width } : { width, height };
+}
+
+function rgbaToRgb(rgba: Uint8ClampedArray, width: number, height: number): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+    rgb[j] = rgba[i] as number;
+    rgb[j + 1] = rgba[i + 1] as number;
+    rgb[j + 2] = rgba[i + 2] as number;
+  }
+  return rgb;
+}
+
+function rgbToRgba({ width, height, data }: RgbImage): FaceCrop {
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
+    rgba[j] = data[i] as number;
+    rgba[j + 1] = data[i + 1] as number;
+    rgba[j + 2] = data[i + 2] as number;
+    rgba[j + 3] = 255;
+  }
+  return { width, height, rgba };
+}
+
+/**
+ * Bytes → upright RGB at the analysis size. `colorSpaceConversion: 'none'` keeps the stored values
+ * (as the Node decoder and the detector's reference do); the bitmap is closed whatever happens, so a
+ * long batch holds at most one decoded photo.
+ */
+async function decode(bytes: Uint8Array<ArrayBuffer>, info: AcceptedInput): Promise<RgbImage> {
+  const target = uprightSize(info);
+  const downscale = info.analysis.width !== info.header.width || info.analysis.height !== info.header.height;
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes]), {
+      imageOrientation: 'from-image',
+      colorSpaceConversion: 'none',
+      premultiplyAlpha: 'none',
+      ...(downscale ? { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: 'high' } : {}),
+    });
+  } catch (error) {
+    throw new PhotoProblemError({
+      code: 'decode-failed',
+      message: inputProblems.corrupt(info.format, messageOf(error)).message,
+    });
+  }
+  try {
+    const { width, height } = bitmap;
+    const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (context === null) throw new Error('no 2D context on OffscreenCanvas');
+    context.drawImage(bitmap, 0, 0);
+    return { width, height, data: rgbaToRgb(context.getImageData(0, 0, width, height).data, width, height) };
+  } finally {
+    bitmap.close();
+  }
+}
+
+const boxArea = ({ box: [x1, y1, x2, y2] }: { box: readonly number[] }) =>
+  Math.max(0, (x2 ?? 0) - (x1 ?? 0)) * Math.max(0, (y2 ?? 0) - (y1 ?? 0));
+
+function toWire(face: PipelineFace): AnalyzedFace {
+  if (face.crop === null) throw new Error('internal: the pipeline returned a face without its crop');
+  return {
+    box: face.box,
+    score: face.score,
+    landmarks: face.landmarks,
+    embedding: face.embedding,
+    crop: rgbToRgba(face.crop),
+  };
+}
+
+export interface AnalysisModels {
+  readonly detector: FaceDetectorLike;
+  readonly embedder: Embedder;
+}
+
+/** Never throws: a photo that cannot be analysed resolves to `{ ok: false, problem }`. */
+export async function analyzePhoto(
+  input: PhotoInput,
+  { detector, embedder }: AnalysisModels,
+  onStage: (stage: AnalysisStage) => void = () => {},
+): Promise<PhotoAnalysis> {
+  const started = performance.now();
+  try {
+    const bytes = new Uint8Array(input.bytes);
+    const check = checkInput(bytes, input.name);
+    if (!check.ok)
+      return { ok: false, problem: { code: check.problem.code, message: check.problem.message } };
+
+    onStage('decoding');
+    const image = await decode(bytes, check.info);
+    const decoded = performance.now();
+
+    onStage('detecting');
+    const tensor = imageToTensor(image);
+    try {
+      const detections = await detector.detect(tensor);
+      const detectedAt = performance.now();
+      // Largest first, as the pipeline's analyzeImage orders them: face 0 is the one a portrait is of.
+      const ordered = [...detections].sort((a, b) => boxArea(b) - boxArea(a));
+      onStage('embedding');
+      const faces = await embedDetectedFaces(tensor, ordered, embedder, { crops: true });
+      const done = performance.now();
+      return {
+        ok: true,
+        embedder: embedder.id,
+        width: image.width,
+        height: image.height,
+        faces: faces.map(toWire),
+        timings: {
+          decodeMs: decoded - started,
+          detectMs: detectedAt - decoded,
+          embedMs: done - detectedAt,
+          totalMs: done - started,
+        },
+      };
+    } finally {
+      tensor.dispose();
+    }
+  } catch (error) {
+    if (error instanceof PhotoProblemError) return { ok: false, problem: error.problem };
+    console.error('analysis failed', error);
+    return {
+      ok: false,
+      problem: {
+        code: 'analysis-failed',
+        message: `FaceCheck could not analyse this photo (${messageOf(error)}). The other photos are not affected; try adding it again.`,
+      },
+    };
+  }
+}
+
+/** Every ArrayBuffer a result holds, for comlink's transfer list (no copies across the boundary). */
+export function transferablesOf(result: PhotoAnalysis): ArrayBuffer[] {
+  if (!result.ok) return [];
+  return result.faces.flatMap((f) => [f.embedding.buffer as ArrayBuffer, f.crop.rgba.buffer as ArrayBuffer]);
+}
