@@ -1,5 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { cspPlugin } from './src/pwa/build/csp-plugin.ts';
+import { serviceWorkerPlugin } from './src/pwa/build/service-worker-plugin.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer, which the multi-threaded tfjs
@@ -36,7 +38,8 @@ function selfContainedWasmThreadFactory(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react()],
+  // cspPlugin: the page's CSP <meta> in the build, CSP headers in `vite preview` (docs/privacy.md).
+  plugins: [react(), cspPlugin(), serviceWorkerPlugin()],
   worker: {
     // Module workers: the inference worker uses `import`, and ES output keeps one bundle format.
     format: 'es',

@@ -4,8 +4,15 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { PwaStatus } from './pwa/PwaStatus.tsx';
+import { createPwaStore } from './pwa/pwa-store.ts';
+import { startOfflineSupport } from './pwa/register.ts';
+import { browserBackendMemory } from './state/backend-memory.ts';
 import { createEngineStore, type EngineStore, startEngine } from './state/engine-store.ts';
 import { App } from './ui/App.tsx';
+import { KioskApp } from './ui/kiosk/KioskApp.tsx';
+import { readOnlyBackendMemory } from './ui/kiosk/kiosk-backend-memory.ts';
+import { isKioskUrl, readKioskSettings } from './ui/kiosk/kiosk-settings.ts';
 import './ui/styles.css';
 import { type BackendName, isBackendName } from './worker/api.ts';
 import { createEngineClient, type EngineClient } from './worker/client.ts';
@@ -37,10 +44,22 @@ function bootstrap(): void {
   const store = createEngineStore();
   const client = createEngineClient();
   if (params.has('e2e')) window.__facecheck = { client, store };
-  void startEngine(store, client, requestedBackend(params));
+  const kiosk = isKioskUrl(params) ? readKioskSettings(params) : null;
+  // The URL forces a backend over the user's setting; with neither, the worker measures.
+  // The kiosk stores nothing, so it may reuse a remembered measurement but never writes one.
+  const storedMemory = browserBackendMemory();
+  const backendMemory = kiosk === null ? storedMemory : readOnlyBackendMemory(storedMemory);
+  void startEngine(store, client, requestedBackend(params) ?? backendMemory.setting(), backendMemory);
+  const pwa = createPwaStore();
+  void startOfflineSupport(pwa, store);
   createRoot(root).render(
     <StrictMode>
-      <App store={store} client={client} />
+      {kiosk === null ? (
+        <App store={store} client={client} />
+      ) : (
+        <KioskApp engine={store} client={client} pwa={pwa} settings={kiosk} testHook={params.has('e2e')} />
+      )}
+      <PwaStatus store={pwa} kiosk={kiosk !== null} />
     </StrictMode>,
   );
 }

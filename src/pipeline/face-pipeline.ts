@@ -196,16 +196,35 @@ export async function detectFaces(
   }
 }
 
+/** Wall-clock milliseconds of analyzeImage's two halves (detect includes pixel upload). */
+export interface AnalyzeTimings {
+  readonly detectMs: number;
+  readonly embedMs: number;
+}
+
+export interface AnalyzeImageOptions extends AnalyzeOptions {
+  /** Called once detection is done, before alignment and embedding start (progress display). */
+  readonly onEmbedding?: () => void;
+  /** Called with the stage timings once the faces are embedded. */
+  readonly onTimings?: (timings: AnalyzeTimings) => void;
+}
+
 /** Detect → align → embed every face of an image, largest faces first. */
 export async function analyzeImage(
   image: RgbImage | tf.Tensor3D,
   detector: FaceDetectorLike,
   embedder: Embedder,
-  options: AnalyzeOptions = {},
+  options: AnalyzeImageOptions = {},
 ): Promise<AnalyzedFace[]> {
+  const started = performance.now();
   const tensor = isTensor(image) ? image : imageToTensor(image);
   try {
-    return await embedDetectedFaces(tensor, await detectFaces(tensor, detector, options), embedder, options);
+    const detected = await detectFaces(tensor, detector, options);
+    const detectedAt = performance.now();
+    options.onEmbedding?.();
+    const faces = await embedDetectedFaces(tensor, detected, embedder, options);
+    options.onTimings?.({ detectMs: detectedAt - started, embedMs: performance.now() - detectedAt });
+    return faces;
   } finally {
     if (tensor !== image) tensor.dispose();
   }

@@ -8,6 +8,7 @@ import { createStore, type StoreApi, useStore } from 'zustand';
 import { MODEL_IDS, MODEL_SPECS, type ModelId } from '../models/specs.ts';
 import type { BackendInfo, BackendName, EngineStatus, LoadProgress } from '../worker/api.ts';
 import type { EngineClient } from '../worker/client.ts';
+import type { BackendMemory } from './backend-memory.ts';
 
 export type EnginePhase = 'starting' | 'loading' | 'ready' | 'error';
 export type ModelLoadState = 'pending' | 'loading' | 'loaded' | 'failed';
@@ -138,16 +139,26 @@ export function createEngineStore(): EngineStore {
   });
 }
 
-/** Boots the worker and mirrors its progress into the store; never rejects (errors land in the store). */
+/**
+ * Boots the worker and mirrors its progress into the store; never rejects (errors land in the store).
+ * With `memory`, an unforced start reuses the last measured backend choice and keeps a new one.
+ */
 export async function startEngine(
   store: EngineStore,
   client: EngineClient,
   backend: BackendName | null,
+  memory: BackendMemory | null = null,
 ): Promise<void> {
   const { begin, applyProgress, succeed, fail } = store.getState();
   begin(backend);
+  const remembered = backend === null ? (memory?.recall() ?? null) : null;
   try {
-    succeed(await client.init(backend === null ? {} : { backend }, applyProgress));
+    const status = await client.init(
+      { ...(backend === null ? {} : { backend }), ...(remembered === null ? {} : { remembered }) },
+      applyProgress,
+    );
+    memory?.remember(status);
+    succeed(status);
   } catch (error) {
     fail(error);
   }

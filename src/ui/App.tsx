@@ -10,6 +10,7 @@ import { createSessionStore, type SessionStore, SessionStoreContext } from '../s
 import type { EngineClient } from '../worker/client.ts';
 import { EngineIndicator } from './EngineIndicator.tsx';
 import { IdentifyView } from './IdentifyView.tsx';
+import { KioskLauncher } from './kiosk/KioskLauncher.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import { StatusPanel } from './StatusPanel.tsx';
 import { VerifyView } from './VerifyView.tsx';
@@ -59,6 +60,7 @@ export function App({ store, client, session: given }: AppProps) {
             <div className="header-tools">
               <ModelPicker />
               <EngineIndicator />
+              <KioskLauncher />
             </div>
           </header>
           <div className="tabs" role="tablist" aria-label="Views">

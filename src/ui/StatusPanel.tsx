@@ -12,6 +12,7 @@ import {
   useEngineState,
 } from '../state/engine-store.ts';
 import type { BackendInfo } from '../worker/api.ts';
+import { BackendOverride } from './BackendOverride.tsx';
 
 const BACKEND_LABELS: Record<BackendInfo['backend'], string> = {
   webgl: 'WebGL',
@@ -67,6 +68,7 @@ function BackendFields({ info, tfjsVersion }: { info: BackendInfo; tfjsVersion: 
           <span className="badge badge-warn">asked for {info.requested}</span>
         )}
       </Field>
+      <BackendOverride info={info} />
       {(info.backend === 'webgl' || info.renderer !== null) && (
         <Field label="GL renderer">
           <span data-testid="renderer" className="mono">

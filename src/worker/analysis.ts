@@ -7,11 +7,12 @@
 import { type AcceptedInput, checkInput, inputProblems } from '../io/input-policy.ts';
 import type { Embedder } from '../pipeline/embedders/embedder.ts';
 import {
-  embedDetectedFaces,
+  type AnalyzeTimings,
+  analyzeImage,
   type FaceDetectorLike,
   type AnalyzedFace as PipelineFace,
 } from '../pipeline/face-pipeline.ts';
-import { imageToTensor, type RgbImage } from '../pipeline/image.ts';
+import type { RgbImage } from '../pipeline/image.ts';
 import type {
   AnalysisStage,
   AnalyzedFace,
@@ -91,9 +92,6 @@ async function decode(bytes: Uint8Array<ArrayBuffer>, info: AcceptedInput): Prom
   }
 }
 
-const boxArea = ({ box: [x1, y1, x2, y2] }: { box: readonly number[] }) =>
-  Math.max(0, (x2 ?? 0) - (x1 ?? 0)) * Math.max(0, (y2 ?? 0) - (y1 ?? 0));
-
 function toWire(face: PipelineFace): AnalyzedFace {
   if (face.crop === null) throw new Error('internal: the pipeline returned a face without its crop');
   return {
@@ -128,31 +126,23 @@ export async function analyzePhoto(
     const decoded = performance.now();
 
     onStage('detecting');
-    const tensor = imageToTensor(image);
-    try {
-      const detections = await detector.detect(tensor);
-      const detectedAt = performance.now();
-      // Largest first, as the pipeline's analyzeImage orders them: face 0 is the one a portrait is of.
-      const ordered = [...detections].sort((a, b) => boxArea(b) - boxArea(a));
-      onStage('embedding');
-      const faces = await embedDetectedFaces(tensor, ordered, embedder, { crops: true });
-      const done = performance.now();
-      return {
-        ok: true,
-        embedder: embedder.id,
-        width: image.width,
-        height: image.height,
-        faces: faces.map(toWire),
-        timings: {
-          decodeMs: decoded - started,
-          detectMs: detectedAt - decoded,
-          embedMs: done - detectedAt,
-          totalMs: done - started,
-        },
-      };
-    } finally {
-      tensor.dispose();
-    }
+    let stages: AnalyzeTimings = { detectMs: 0, embedMs: 0 };
+    // Largest face first (the pipeline's order): face 0 is the one a portrait is of.
+    const faces = await analyzeImage(image, detector, embedder, {
+      crops: true,
+      onEmbedding: () => onStage('embedding'),
+      onTimings: (timings) => {
+        stages = timings;
+      },
+    });
+    return {
+      ok: true,
+      embedder: embedder.id,
+      width: image.width,
+      height: image.height,
+      faces: faces.map(toWire),
+      timings: { decodeMs: decoded - started, ...stages, totalMs: performance.now() - started },
+    };
   } catch (error) {
     if (error instanceof PhotoProblemError) return { ok: false, problem: error.problem };
     console.error('analysis failed', error);
@@ -164,6 +154,17 @@ export async function analyzePhoto(
       },
     };
   }
+}
+
+/**
+ * Bytes → exactly the pixels analyzePhoto would analyse (same policy check, same decode), for the
+ * worker's diagnostics. A rejected or undecodable photo throws with the user-facing message.
+ */
+export async function decodePhotoInput(input: PhotoInput): Promise<RgbImage> {
+  const bytes = new Uint8Array(input.bytes);
+  const check = checkInput(bytes, input.name);
+  if (!check.ok) throw new Error(check.problem.message);
+  return decode(bytes, check.info);
 }
 
 /** Every ArrayBuffer a result holds, for comlink's transfer list (no copies across the boundary). */

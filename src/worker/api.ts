@@ -4,8 +4,13 @@
  */
 import type { EmbedderId } from '../models/embedders.ts';
 import { MODEL_SPECS, type ModelId } from '../models/specs.ts';
+import type { DetectedFace } from '../pipeline/mtcnn/index.ts';
+import type { KioskApi } from './kiosk-analysis.ts';
 
-/** tfjs backends in the order the engine tries them when nothing is forced. */
+/**
+ * Every tfjs backend the engine registers. Unforced, it measures webgl against wasm (backend.ts);
+ * cpu is the last resort.
+ */
 export const BACKEND_PREFERENCE = ['webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_PREFERENCE)[number];
 
@@ -23,8 +28,10 @@ export function isGraphModelId(id: string): id is GraphModelId {
 }
 
 export interface InitOptions {
-  /** Forces a backend (URL parameter `?backend=`); the others remain fallbacks if it fails. */
+  /** Forces a backend (URL `?backend=` or the user's setting); the others remain fallbacks if it fails. */
   readonly backend?: BackendName;
+  /** The choice an earlier measurement made on this device; measured again if it fails to start. */
+  readonly remembered?: RememberedBackend;
   /** Absolute URL of the folder holding index.json and one sub-folder per model. */
   readonly modelsUrl: string;
 }
@@ -34,15 +41,47 @@ export interface BackendFailure {
   readonly reason: string;
 }
 
+/** One backend's score in the start-up measurement (src/worker/backend-probe.ts). */
+export interface BackendProbe {
+  readonly backend: BackendName;
+  /** Best warm pass of the probe workload in ms; null when it did not start or missed the deadline. */
+  readonly ms: number | null;
+  /** First (compiling) pass in ms, or the time spent in it before giving up; null if it did not start. */
+  readonly warmUpMs: number | null;
+  /** True when the warm-up was abandoned at the deadline (e.g. emulated GL compiling shaders). */
+  readonly gaveUp: boolean;
+  /** Starting the backend (WASM compile, GL context) in ms: paid anyway by the chosen one. */
+  readonly startMs: number;
+  /** What measuring cost: backend start, warm-up (shader compiles) and the timed passes, in ms. */
+  readonly costMs: number;
+}
+
+/**
+ * How the backend was chosen: forced by the URL or the user, remembered from an earlier
+ * measurement, measured now, or the CPU backend because nothing faster started.
+ */
+export type BackendSelection = 'forced' | 'remembered' | 'measured' | 'fallback';
+
+/** What the page keeps (localStorage) after a measurement, to skip it on the next start. */
+export interface RememberedBackend {
+  readonly backend: BackendName;
+  /** The GL renderer it was measured with: another GPU or driver is measured afresh. */
+  readonly renderer: string | null;
+  readonly probes: readonly BackendProbe[];
+}
+
 export interface BackendInfo {
   readonly backend: BackendName;
+  readonly selection: BackendSelection;
+  /** The measurement behind the choice (the remembered one when remembered); empty when forced. */
+  readonly probes: readonly BackendProbe[];
   /** The backend asked for, when one was forced. */
   readonly requested: BackendName | null;
   /** Backends tried before `backend` and why each was skipped. */
   readonly failures: readonly BackendFailure[];
   /** UNMASKED_RENDERER_WEBGL (or RENDERER) of a WebGL2 context; null when WebGL was not tried. */
   readonly renderer: string | null;
-  /** True for CPU-emulated GL (SwiftShader, llvmpipe…), where WebGL runs slower than WASM. */
+  /** True for CPU-emulated GL (SwiftShader, llvmpipe…): reported only, the choice is measured. */
   readonly isSoftwareRenderer: boolean;
   /** WASM feature flags; null off WASM. */
   readonly wasm: { readonly simd: boolean; readonly threads: number } | null;
@@ -163,13 +202,20 @@ export type PhotoAnalysis =
     }
   | { readonly ok: false; readonly problem: PhotoProblem };
 
-export interface EngineApi {
+/** The kiosk's camera calls (KioskApi) live in ./kiosk-analysis.ts. */
+export interface EngineApi extends KioskApi {
   /** Picks a backend and loads every model; idempotent (a second call returns the first result). */
   init(options: InitOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineStatus>;
   /** Rejects until `init` has succeeded. */
   status(): Promise<EngineStatus>;
   /** Diagnostic: executes a graph model on one input and returns the named outputs, in order. */
   runModel(id: GraphModelId, input: TensorData, outputs: readonly string[]): Promise<TensorData[]>;
+  /**
+   * Diagnostic (e2e/detector.spec.ts compares it with Node): decodes one photo as `analyzePhoto`
+   * does and returns the detector's faces, default configuration, highest score first. Rejects for
+   * a photo that cannot be decoded.
+   */
+  detectDiagnostic(photo: PhotoInput): Promise<DetectedFace[]>;
   /**
    * Decodes, detects, aligns and embeds one photo. Never rejects for a bad photo: every failure is a
    * `problem` for that photo. Photos are analysed one at a time in call order.

@@ -1,6 +1,9 @@
 /**
  * Picks and initialises the tfjs backend inside the worker. The backends themselves are registered
- * by the side-effect imports in worker.ts; this module only chooses among them.
+ * by the side-effect imports in worker.ts; this module only chooses among them: a forced backend
+ * first, else the remembered choice, else the fastest of WebGL and WASM by a short measurement
+ * (backend-probe.ts), and CPU only when neither starts. The GL renderer is reported, never used to
+ * guess: SwiftShader is slow, but a fast integrated GPU can also be slower than WASM for these nets.
  */
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // The binaries are emitted as assets of our own build: the app never fetches code from a CDN.
@@ -8,13 +11,18 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_PREFERENCE, type BackendFailure, type BackendInfo, type BackendName } from './api.ts';
+import type {
+  BackendFailure,
+  BackendInfo,
+  BackendName,
+  BackendProbe,
+  BackendSelection,
+  RememberedBackend,
+} from './api.ts';
+import { timeProbeWorkload } from './backend-probe.ts';
 
-/** The requested backend first, then the usual preference order as fallbacks. */
-export function backendOrder(requested: BackendName | undefined): BackendName[] {
-  const rest = BACKEND_PREFERENCE.filter((name) => name !== requested);
-  return requested === undefined ? rest : [requested, ...rest];
-}
+/** Measured against each other when nothing is forced; the plain-JS CPU backend is far slower. */
+const MEASURED_BACKENDS = ['webgl', 'wasm'] as const satisfies readonly BackendName[];
 
 export interface GlProbe {
   readonly renderer: string | null;
@@ -75,48 +83,121 @@ async function wasmFeatures(): Promise<BackendInfo['wasm']> {
   return { simd, threads: getThreadsCount() };
 }
 
-/**
- * Why an unforced WebGL attempt should be skipped, or null to try it. tfjs itself refuses software
- * GL unless SOFTWARE_WEBGL_ENABLED is set; on CPU emulation WASM is several times faster, so only
- * an explicit `?backend=webgl` gets the emulated GPU.
- */
-function webglSkipReason(probe: GlProbe, forced: boolean): string | null {
-  if (forced || !probe.isSoftwareRenderer) return null;
-  return 'software GL is slower than WASM here; force it with ?backend=webgl';
-}
-
 async function activate(backend: BackendName): Promise<void> {
   // setBackend resolves false (after logging a warning) when the backend's factory throws.
   if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed; see the console`);
   await tf.ready();
 }
 
-/** Activates the first backend of `backendOrder(requested)` that initialises. */
-export async function initBackend(requested: BackendName | undefined): Promise<BackendInfo> {
-  configureWasm();
-  const failures: BackendFailure[] = [];
-  // Kept when WebGL is skipped, so the status still shows which GL the browser would have used.
-  let gl: GlProbe = { renderer: null, isSoftwareRenderer: false };
-  for (const backend of backendOrder(requested)) {
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Warm-up budget after a backend has started, once another backend already has a time to fall back
+ * on: a real GPU compiles the probe's shaders well within it; emulated GL (0.2–0.9 s per shader here)
+ * cannot, and would pay that again for every new photo size.
+ */
+const WARM_UP_BUDGET_MS = 200;
+
+/**
+ * Times the probe workload on each candidate. WASM goes first: its start is needed by any
+ * fallback anyway, and it is never cut short, so there is always a time to compare against. A
+ * backend that fails to start scores null; one past its budget gives up.
+ */
+async function measureBackends(
+  candidates: readonly BackendName[],
+  failures: BackendFailure[],
+): Promise<BackendProbe[]> {
+  const probes: BackendProbe[] = [];
+  for (const backend of [...candidates].sort((a, b) => Number(b === 'wasm') - Number(a === 'wasm'))) {
+    const started = performance.now();
     try {
-      if (backend === 'webgl') {
-        gl = probeGl();
-        const skip = webglSkipReason(gl, requested === 'webgl');
-        if (skip !== null) throw new Error(skip);
-        tf.env().set('SOFTWARE_WEBGL_ENABLED', requested === 'webgl');
-      }
       await activate(backend);
-      return {
+      const startMs = performance.now() - started;
+      const deadline = probes.some((p) => p.ms !== null)
+        ? performance.now() + WARM_UP_BUDGET_MS
+        : Number.POSITIVE_INFINITY;
+      const timing = await timeProbeWorkload(deadline);
+      probes.push({
         backend,
-        requested: requested ?? null,
-        failures,
-        ...gl,
-        wasm: backend === 'wasm' ? await wasmFeatures() : null,
-      };
+        ...timing,
+        gaveUp: timing.ms === null,
+        startMs,
+        costMs: performance.now() - started,
+      });
     } catch (error) {
-      failures.push({ backend, reason: error instanceof Error ? error.message : String(error) });
+      failures.push({ backend, reason: reasonOf(error) });
+      const costMs = performance.now() - started;
+      probes.push({ backend, ms: null, warmUpMs: null, gaveUp: false, startMs: costMs, costMs });
     }
   }
+  return probes;
+}
+
+function fastest(probes: readonly BackendProbe[]): BackendName | null {
+  let best: BackendProbe | null = null;
+  for (const probe of probes)
+    if (probe.ms !== null && (best === null || best.ms === null || probe.ms < best.ms)) best = probe;
+  return best?.backend ?? null;
+}
+
+/**
+ * Activates a backend: `requested` if it starts; else `remembered` if it was measured with this GL
+ * renderer and starts; else the fastest measured one; else CPU. Losing measured backends are
+ * removed, so an unused WebGL context does not hold memory for the worker's lifetime.
+ */
+export async function initBackend(
+  requested: BackendName | undefined,
+  remembered?: RememberedBackend,
+): Promise<BackendInfo> {
+  configureWasm();
+  // Measured, not refused: tfjs would otherwise reject software GL before we could time it.
+  tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
+  const gl = probeGl();
+  const failures: BackendFailure[] = [];
+  const chosen = async (
+    backend: BackendName,
+    selection: BackendSelection,
+    probes: readonly BackendProbe[],
+  ): Promise<BackendInfo> => ({
+    backend,
+    selection,
+    probes,
+    requested: requested ?? null,
+    failures,
+    ...gl,
+    wasm: backend === 'wasm' ? await wasmFeatures() : null,
+  });
+  const tryActivate = async (backend: BackendName): Promise<boolean> => {
+    try {
+      await activate(backend);
+      return true;
+    } catch (error) {
+      failures.push({ backend, reason: reasonOf(error) });
+      return false;
+    }
+  };
+
+  if (requested !== undefined && (await tryActivate(requested))) return chosen(requested, 'forced', []);
+  if (
+    remembered !== undefined &&
+    remembered.backend !== requested &&
+    remembered.renderer === gl.renderer &&
+    (await tryActivate(remembered.backend))
+  )
+    return chosen(remembered.backend, 'remembered', remembered.probes);
+
+  const failed = new Set(failures.map((f) => f.backend));
+  const probes = await measureBackends(
+    MEASURED_BACKENDS.filter((b) => !failed.has(b)),
+    failures,
+  );
+  const best = fastest(probes);
+  if (best !== null && (await tryActivate(best))) {
+    for (const probe of probes)
+      if (probe.backend !== best && probe.warmUpMs !== null) tf.removeBackend(probe.backend);
+    return chosen(best, 'measured', probes);
+  }
+  if (requested !== 'cpu' && (await tryActivate('cpu'))) return chosen('cpu', 'fallback', probes);
   throw new Error(
     `No tfjs backend could start: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
   );

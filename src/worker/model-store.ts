@@ -10,12 +10,10 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { EMBEDDER_IDS, EMBEDDER_SPECS, type EmbedderId } from '../models/embedders.ts';
 import { MODEL_IDS, MODEL_SPECS, type ModelId, type ModelIndex } from '../models/specs.ts';
-import { createEmbedder } from '../pipeline/embedders/create.ts';
-import { createEmbedderFromNetwork, type Embedder } from '../pipeline/embedders/embedder.ts';
-import type { FaceDetectorLike } from '../pipeline/face-pipeline.ts';
+import { createEmbedder, embedderFromGraph } from '../pipeline/embedders/create.ts';
+import type { Embedder } from '../pipeline/embedders/embedder.ts';
 import { loadGraphModel, loadWeightMap, type ModelFileReader } from '../pipeline/models/load-model.ts';
-import { DEFAULT_DETECTOR_CONFIG } from '../pipeline/mtcnn/config.ts';
-import { detectFaces } from '../pipeline/mtcnn/detector.ts';
+import { type FaceDetector, faceDetectorFromNets } from '../pipeline/mtcnn/index.ts';
 import type { GraphModelId, LoadedModelInfo, LoadProgress } from './api.ts';
 
 type WeightsModelId = Exclude<ModelId, GraphModelId>;
@@ -65,8 +63,8 @@ export interface LoadedModels {
   readonly info: readonly LoadedModelInfo[];
   graph(id: GraphModelId): GraphModel;
   weights(id: WeightsModelId): tf.NamedTensorMap;
-  /** MTCNN on the loaded P-, R- and O-Net, default configuration. */
-  readonly detector: FaceDetectorLike;
+  /** MTCNN on the loaded P-, R- and O-Net, default configuration (the nets stay owned here). */
+  readonly detector: FaceDetector;
   embedder(id: EmbedderId): Embedder;
   dispose(): void;
 }
@@ -76,32 +74,6 @@ const isGraphSpec = (id: ModelId): id is GraphModelId => MODEL_SPECS[id].format 
 /** The embedder whose weights are model `id`, if any. */
 const embedderOfModel = (id: ModelId): EmbedderId | undefined =>
   EMBEDDER_IDS.find((e) => EMBEDDER_SPECS[e].modelId === id);
-
-/**
- * Adapter: the pipeline's `createFaceDetector` loads P/R/O-Net itself; here they are already
- * loaded (and shown in the status panel), so the cascade runs on them directly.
- */
-function detectorOn(graph: (id: GraphModelId) => GraphModel): FaceDetectorLike {
-  const nets = { pnet: graph('pnet'), rnet: graph('rnet'), onet: graph('onet') };
-  return { detect: (image) => detectFaces(nets, DEFAULT_DETECTOR_CONFIG, image) };
-}
-
-/**
- * Adapter, as src/pipeline/embedders/mobilefacenet.ts does after loading: a graph embedder is the
- * graph's embedding output behind the shared Embedder machinery. The graph stays owned here.
- */
-function embedderOnGraph(id: EmbedderId, model: GraphModel): Embedder {
-  const spec = MODEL_SPECS[EMBEDDER_SPECS[id].modelId];
-  if (spec.format !== 'tflite-graph' || !('embedding' in spec.outputs)) {
-    throw new Error(`embedder "${id}" is not a graph model with an embedding output`);
-  }
-  const output = spec.outputs.embedding;
-  return createEmbedderFromNetwork(
-    id,
-    (x) => model.execute(x, output) as tf.Tensor2D,
-    () => {},
-  );
-}
 
 /**
  * Loads the models one after another: progress then advances model by model, and on WebGL/WASM
@@ -163,13 +135,13 @@ export async function loadModels(
   };
   for (const id of EMBEDDER_IDS) {
     const modelId = EMBEDDER_SPECS[id].modelId;
-    if (!embedders.has(id) && isGraphSpec(modelId)) embedders.set(id, embedderOnGraph(id, graph(modelId)));
+    if (!embedders.has(id) && isGraphSpec(modelId)) embedders.set(id, embedderFromGraph(id, graph(modelId)));
   }
 
   return {
     info,
     graph,
-    detector: detectorOn(graph),
+    detector: faceDetectorFromNets({ pnet: graph('pnet'), rnet: graph('rnet'), onet: graph('onet') }),
     embedder(id) {
       const embedder = embedders.get(id);
       if (embedder === undefined) throw new Error(`embedder "${id}" is not loaded`);

@@ -8,10 +8,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { expose, releaseProxy, transfer } from 'comlink';
 import type { Embedder } from '../pipeline/embedders/embedder.ts';
-import { analyzePhoto, transferablesOf } from './analysis.ts';
+import { analyzePhoto, decodePhotoInput, transferablesOf } from './analysis.ts';
 import type { AnalysisStage, EngineApi, EngineStatus, PhotoAnalysis, TensorData } from './api.ts';
 import { isGraphModelId } from './api.ts';
 import { initBackend } from './backend.ts';
+import { createKioskAnalysis } from './kiosk-analysis.ts';
 import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
 
 interface Ready {
@@ -59,7 +60,7 @@ export function createEngine(): EngineApi {
 
   const boot = async (...[options, onProgress]: Parameters<EngineApi['init']>): Promise<Ready> => {
     const started = performance.now();
-    const backend = await initBackend(options.backend);
+    const backend = await initBackend(options.backend, options.remembered);
     onProgress({ kind: 'backend', info: backend });
     const models = await loadModels(createFetchReader(options.modelsUrl), onProgress);
     const status: EngineStatus = {
@@ -73,6 +74,8 @@ export function createEngine(): EngineApi {
   };
 
   return {
+    ...createKioskAnalysis(() => requireReady().models),
+
     init(options, onProgress) {
       // A second call (React remount, retry after success) shares the first boot.
       starting ??= boot(options, onProgress);
@@ -109,6 +112,11 @@ export function createEngine(): EngineApi {
       } finally {
         tf.dispose(results);
       }
+    },
+
+    async detectDiagnostic(photo) {
+      const { detector } = requireReady().models;
+      return detector.detect(await decodePhotoInput(photo));
     },
 
     async analyzePhoto(photo, options, onStage) {

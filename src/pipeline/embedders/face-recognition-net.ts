@@ -138,20 +138,31 @@ function forward(params: Params, x: tf.Tensor4D): tf.Tensor2D {
   return tf.matMul(tf.mean(out, [1, 2]) as tf.Tensor2D, params.fc);
 }
 
+/** Loads the weights manifest through `read`; the raw map is freed once folded. */
 export async function createFaceRecognitionNet(
   read: ModelFileReader,
   options: EmbedderOptions = {},
 ): Promise<Embedder> {
   const map = await loadWeightMap('facerecognitionnet', read);
-  let params: Params;
   try {
-    params = extractParams(map);
+    return faceRecognitionNetFromWeights(map, options);
   } finally {
     tf.dispose(Object.values(map));
   }
-  const weights = [params.conv32_down, ...params.blocks.flatMap((b) => [b.params.conv1, b.params.conv2])];
+}
+
+/**
+ * FaceRecognitionNet on an already-loaded weight map. The embedder keeps its own folded copy of the
+ * weights (freed by its dispose()); `weights` stays the caller's and may be disposed right away.
+ */
+export function faceRecognitionNetFromWeights(
+  weights: tf.NamedTensorMap,
+  options: EmbedderOptions = {},
+): Embedder {
+  const params = extractParams(weights);
+  const layers = [params.conv32_down, ...params.blocks.flatMap((b) => [b.params.conv1, b.params.conv2])];
   const disposeWeights = () => {
-    tf.dispose(weights.flatMap((l) => [l.filters, l.bias]));
+    tf.dispose(layers.flatMap((l) => [l.filters, l.bias]));
     params.fc.dispose();
   };
   return createEmbedderFromNetwork('facerecognitionnet', (x) => forward(params, x), disposeWeights, options);

@@ -2,7 +2,7 @@
  * The MTCNN face detector (public API). DOM-free and backend-agnostic: the same code runs in the
  * browser worker (WebGL / WASM) and in Node (tests, CLI).
  *
- *   const detector = await createFaceDetector(readFile);
+ *   const detector = await createFaceDetector(readFile);      // or faceDetectorFromNets(loadedNets)
  *   const faces = await detector.detect(imageTensorOrRgbImage);   // DetectedFace[], no tensors
  *   detector.dispose();
  */
@@ -49,7 +49,11 @@ export interface FaceDetector {
    * call only. Tiny, blank, grey and RGBA images give zero or correct faces; never throws for them.
    */
   detect(image: DetectorInput, overrides?: DetectorOverrides): Promise<DetectedFace[]>;
-  /** Frees the three networks' weights; detect() afterwards throws. Await pending detect() calls first. */
+  /**
+   * detect() afterwards throws. Frees the three networks' weights when the detector loaded them
+   * (createFaceDetector), not when they were lent to it (faceDetectorFromNets). Await pending
+   * detect() calls first.
+   */
   dispose(): void;
 }
 
@@ -59,11 +63,12 @@ export interface CascadeNets {
   readonly onet: GraphModel;
 }
 
-/** Loads P-, R- and O-Net through `readFile` and returns a detector. Invalid config throws first. */
+/** Loads P-, R- and O-Net through `readFile` and returns a detector that owns them. Invalid config throws first. */
 export async function createFaceDetector(
   readFile: ModelFileReader,
   config: DetectorOverrides = {},
 ): Promise<FaceDetector> {
+  // Validated before any weight is fetched, so a bad config costs nothing.
   const base = resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, config);
   const loaded = await Promise.allSettled([
     loadGraphModel('pnet', readFile),
@@ -75,7 +80,20 @@ export async function createFaceDetector(
     for (const model of [pnet, rnet, onet]) model?.dispose();
     throw (loaded.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
   }
-  const nets: CascadeNets = { pnet, rnet, onet };
+  return detectorOn({ pnet, rnet, onet }, base, () => {
+    for (const model of [pnet, rnet, onet]) model.dispose();
+  });
+}
+
+/**
+ * A detector on P-, R- and O-Net someone else already loaded (the browser worker loads them once
+ * for the detector and its diagnostics). The nets stay the caller's: dispose() does not free them.
+ */
+export function faceDetectorFromNets(nets: CascadeNets, config: DetectorOverrides = {}): FaceDetector {
+  return detectorOn(nets, resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, config), () => {});
+}
+
+function detectorOn(nets: CascadeNets, base: DetectorConfig, disposeNets: () => void): FaceDetector {
   let disposed = false;
   return {
     config: base,
@@ -90,7 +108,7 @@ export async function createFaceDetector(
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      for (const model of [pnet, rnet, onet]) model.dispose();
+      disposeNets();
     },
   };
 }

@@ -8,6 +8,13 @@ export {
   type Resampling,
   type StageThresholds,
 } from './config.ts';
-export { createFaceDetector, type DetectedFace, type FaceDetector, type Point } from './detector.ts';
+export {
+  type CascadeNets,
+  createFaceDetector,
+  type DetectedFace,
+  type FaceDetector,
+  faceDetectorFromNets,
+  type Point,
+} from './detector.ts';
 export { type MtcnnPackageFace, toMtcnnPackageFormat } from './export.ts';
 export type { DetectorInput } from './input.ts';

@@ -1,0 +1,40 @@
+/**
+ * The Node side of the browser-vs-Node detector comparison: the same pipeline code, run in the
+ * Playwright test process on tfjs's WASM backend, on photos decoded by src/io/node-image.ts (sharp,
+ * ICC ignored, as the worker decodes with colorSpaceConversion 'none').
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeImageFile } from '../../src/io/node-image.ts';
+import type { ModelFileReader } from '../../src/pipeline/models/load-model.ts';
+import { createFaceDetector, type DetectedFace } from '../../src/pipeline/mtcnn/index.ts';
+
+const readModelFileFrom =
+  (modelsDir: string): ModelFileReader =>
+  async (path) => {
+    const bytes = await readFile(join(modelsDir, path));
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  };
+
+/** Detections of every photo (paths relative to `facesDir`), default detector config, in order. */
+export async function detectInNode(
+  projectRoot: string,
+  facesDir: string,
+  photos: readonly string[],
+): Promise<DetectedFace[][]> {
+  setWasmPaths(`${join(projectRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs WASM backend failed to start in Node');
+  await tf.ready();
+  const detector = await createFaceDetector(readModelFileFrom(join(projectRoot, 'public/models')));
+  try {
+    const results: DetectedFace[][] = [];
+    for (const photo of photos)
+      results.push(await detector.detect(await decodeImageFile(join(facesDir, photo))));
+    return results;
+  } finally {
+    detector.dispose();
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * One page load of the bench page, driven with Playwright: engine ready (cold start), photos
+ * fetched (untimed), memory, the first photo (first-result latency, includes warm-up), memory,
+ * `passes` passes over every photo, memory. Also records any request that left the origin.
+ */
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import {
+  type BackendName,
+  DEFAULT_LEVERS,
+  type DetectorLevers,
+  type GalleryBenchOptions,
+  type GalleryReport,
+  type PassReport,
+  type PhotoEngineName,
+  type PhotoTiming,
+  paramsToQuery,
+  type ReadyReport,
+  type TfMemoryReport,
+} from '../../bench/protocol.ts';
+import type { BenchServer } from './static-server.ts';
+import { type HeapUsage, workerHeap } from './worker-heap.ts';
+
+export interface RunSpec {
+  readonly engine: PhotoEngineName;
+  readonly backend: BackendName;
+  readonly stages: boolean;
+  readonly wasmThreads: number | null;
+  readonly detector: DetectorLevers;
+  /** 1-based; round 1 is the first page load of its browser context (empty HTTP cache). */
+  readonly round: number;
+  /**
+   * Passes over the photos after the first result. With 2 or more, the first is reported apart as
+   * "first sight" (each photo's shapes new to the page: WebGL compiles shaders per new shape) and
+   * the last as the steady state.
+   */
+  readonly passes: number;
+}
+
+export interface MemorySnapshot {
+  readonly tf: TfMemoryReport;
+  readonly heap: HeapUsage;
+}
+
+export interface RunReport extends RunSpec {
+  readonly ready: ReadyReport;
+  readonly first: { readonly timing: PhotoTiming; readonly roundTripMs: number };
+  /** The last pass: every photo seen before in this page. */
+  readonly pass: PassReport;
+  /** The first pass, when there was more than one. */
+  readonly firstSight: PassReport | null;
+  /** Models ready, no photo yet. */
+  readonly before: MemorySnapshot;
+  /** After the first photo: kernels, shaders and buffers of the first inference are in place. */
+  readonly warm: MemorySnapshot;
+  /** After the steady pass. Growth from `warm` to here is what a long batch would accumulate. */
+  readonly after: MemorySnapshot;
+  /** Requests to anything but the bench origin (must stay empty). */
+  readonly foreignRequests: readonly string[];
+  readonly pageErrors: readonly string[];
+}
+
+/**
+ * A page load that takes longer than this is closed and reported as failed: a safety net against a
+ * hung engine, far above any real run (the slowest, software WebGL on every photo, takes minutes).
+ */
+const RUN_TIMEOUT_MS = 30 * 60_000;
+
+/** Closes `page` if it is still open after RUN_TIMEOUT_MS; returns the cancel function. */
+function watchdog(page: Page): { cancel: () => void; fired: () => boolean } {
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    void page.close().catch(() => {});
+  }, RUN_TIMEOUT_MS);
+  return { cancel: () => clearTimeout(timer), fired: () => fired };
+}
+
+/** The bench worker's script name, to find its DevTools target. */
+const WORKER_SCRIPT = 'bench-worker';
+
+const isLocal = (url: string, origin: string) => {
+  const parsed = new URL(url);
+  return parsed.origin === origin || parsed.protocol === 'blob:' || parsed.protocol === 'data:';
+};
+
+/** Opens the bench page in `context`, collecting foreign requests and page errors until closed. */
+async function openBenchPage(
+  context: BrowserContext,
+  server: BenchServer,
+  query: string,
+): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
+  const foreign: string[] = [];
+  const errors: string[] = [];
+  const onRequest = (request: Request) => {
+    if (!isLocal(request.url(), server.origin)) foreign.push(request.url());
+  };
+  context.on('request', onRequest);
+  const page = await context.newPage();
+  page.once('close', () => context.off('request', onRequest));
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  // Software-GL runs are slow; the runner, not a timeout, decides when to give up.
+  page.setDefaultTimeout(0);
+  await page.goto(`${server.origin}/index.html?${query}`, { timeout: 120_000 });
+  return { page, foreign, errors };
+}
+
+async function ready(page: Page): Promise<ReadyReport> {
+  return page.evaluate(() => {
+    const bench = window.__bench;
+    if (bench === undefined) throw new Error('window.__bench missing: the bench page did not start');
+    return bench.ready();
+  });
+}
+
+async function snapshot(browser: Browser, page: Page, origin: string): Promise<MemorySnapshot> {
+  const tf = await page.evaluate(() => (window.__bench as NonNullable<Window['__bench']>).memory());
+  return { tf, heap: await workerHeap(browser, origin, WORKER_SCRIPT) };
+}
+
+export async function runPhotoEngine(
+  browser: Browser,
+  context: BrowserContext,
+  server: BenchServer,
+  spec: RunSpec,
+  photoCount: number,
+): Promise<RunReport> {
+  const { page, foreign, errors } = await openBenchPage(context, server, paramsToQuery({ ...spec }));
+  const timer = watchdog(page);
+  try {
+    const readyReport = await ready(page);
+    const urls = Array.from({ length: photoCount }, (_, i) => server.photoUrl(i));
+    await page.evaluate((list) => (window.__bench as NonNullable<Window['__bench']>).fetchPhotos(list), urls);
+    const before = await snapshot(browser, page, server.origin);
+    const first = await page.evaluate(() => (window.__bench as NonNullable<Window['__bench']>).analyze(0));
+    const warm = await snapshot(browser, page, server.origin);
+    const passes: PassReport[] = [];
+    for (let i = 0; i < spec.passes; i++) {
+      passes.push(await page.evaluate(() => (window.__bench as NonNullable<Window['__bench']>).pass()));
+    }
+    const pass = passes[passes.length - 1] as PassReport;
+    const firstSight = passes.length > 1 ? (passes[0] as PassReport) : null;
+    const after = await snapshot(browser, page, server.origin);
+    return {
+      ...spec,
+      ready: readyReport,
+      first,
+      pass,
+      firstSight,
+      before,
+      warm,
+      after,
+      foreignRequests: foreign,
+      pageErrors: errors,
+    };
+  } catch (error) {
+    const detail = errors.length > 0 ? ` (page: ${errors.join(' | ')})` : '';
+    const why = timer.fired()
+      ? `no result within ${RUN_TIMEOUT_MS / 60_000} min`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    throw new Error(`${spec.engine} on ${spec.backend}, round ${spec.round}: ${why}${detail}`);
+  } finally {
+    timer.cancel();
+    await page.close();
+  }
+}
+
+/** The gallery search benchmark on `backend`, in a page of its own (no models loaded). */
+export async function runGalleryPage(
+  context: BrowserContext,
+  server: BenchServer,
+  backend: BackendName,
+  options: GalleryBenchOptions,
+  wasmThreads: number | null,
+): Promise<GalleryReport & { readonly ready: ReadyReport; readonly foreignRequests: readonly string[] }> {
+  const query = paramsToQuery({
+    engine: 'gallery',
+    backend,
+    stages: false,
+    wasmThreads,
+    detector: DEFAULT_LEVERS,
+  });
+  const { page, foreign } = await openBenchPage(context, server, query);
+  const timer = watchdog(page);
+  try {
+    const readyReport = await ready(page);
+    const report = await page.evaluate(
+      (o) => (window.__bench as NonNullable<Window['__bench']>).gallery(o),
+      options,
+    );
+    return { ...report, ready: readyReport, foreignRequests: foreign };
+  } catch (error) {
+    throw timer.fired()
+      ? new Error(`gallery on ${backend}: no result within ${RUN_TIMEOUT_MS / 60_000} min`)
+      : error;
+  } finally {
+    timer.cancel();
+    await page.close();
+  }
+}
