@@ -71,7 +71,10 @@ function y4m(rgb: Buffer): Buffer {
   for (let row = 0; row < HEIGHT / 2; row++)
     for (let x = 0; x < WIDTH / 2; x++) {
       const mean = (c: number) =>
-        (at(2 * x, 2 * row, c) + at(2 * x + 1, 2 * row, c) + at(2 * x, 2 * row + 1, c) + at(2 * x + 1, 2 * row + 1, c)) /
+        (at(2 * x, 2 * row, c) +
+          at(2 * x + 1, 2 * row, c) +
+          at(2 * x, 2 * row + 1, c) +
+          at(2 * x + 1, 2 * row + 1, c)) /
         4;
       const [r, g, b] = [mean(0), mean(1), mean(2)];
       u[row * (WIDTH / 2) + x] = Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
@@ -116,6 +119,7 @@ async function showOnCamera(file: string, scene: Scene): Promise<void> {
 
 const test = base.extend<object, { cameraFile: string }>({
   cameraFile: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
     async ({}, use) => {
       const dir = mkdtempSync(join(tmpdir(), 'facecheck-camera-'));
       const file = join(dir, 'camera.y4m');
@@ -144,7 +148,7 @@ const test = base.extend<object, { cameraFile: string }>({
 
 /**
  * Before any page script: records every camera stream and every object URL, so the test can check
- * the app's claims (tracks stopped, no URL left) from outside the app.
+ * the app's claims (tracks stopped, no URL left) from outside the app; and CSP violations.
  */
 async function watchCameraAndUrls(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -167,7 +171,12 @@ async function watchCameraAndUrls(page: Page): Promise<void> {
       urls.delete(url);
       revoke(url);
     };
+    const violations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push(`${e.effectiveDirective} blocked ${e.blockedURI}`),
+    );
     (window as unknown as { __watch: unknown }).__watch = {
+      cspViolations: () => violations,
       opened: () => streams.length,
       liveTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
       objectUrls: () => urls.size,
@@ -176,6 +185,7 @@ async function watchCameraAndUrls(page: Page): Promise<void> {
 }
 
 interface Watch {
+  cspViolations(): string[];
   opened(): number;
   liveTracks(): number;
   objectUrls(): number;
@@ -249,6 +259,11 @@ test('kiosk: enrol, verify, guidance, idle reset; camera released; nothing store
   await expect(screen(page)).toHaveAttribute('data-step', 'enroll');
   await expectGuidance(page, 'ok');
   await page.screenshot({ path: '/tmp/kiosk-enroll.png' });
+  // A portrait tablet stacks the camera over the guidance.
+  await page.setViewportSize({ width: 800, height: 1280 });
+  await expectGuidance(page, 'ok');
+  await page.screenshot({ path: '/tmp/kiosk-enroll-portrait.png' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Guidance from the real detector and the frame's luminance.
   for (const [scene, kind, shot] of [
@@ -299,12 +314,16 @@ test('kiosk: enrol, verify, guidance, idle reset; camera released; nothing store
     cookie: document.cookie,
     cached: (
       await Promise.all(
-        (await caches.keys()).map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)),
+        (
+          await caches.keys()
+        ).map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)),
       )
     ).flat(),
   }));
   expect(stored).toMatchObject({ local: 0, session: 0, indexedDb: [], cookie: '' });
-  expect(stored.cached.filter((p) => !/^\/($|assets\/|models\/|icons\/|manifest\.webmanifest$)/.test(p))).toEqual([]);
+  expect(
+    stored.cached.filter((p) => !/^\/($|assets\/|models\/|icons\/|manifest\.webmanifest$)/.test(p)),
+  ).toEqual([]);
 
   // Idle reset from a live camera: warning, then everything wiped and the camera released.
   await showOnCamera(cameraFile, SCENES.tom);
@@ -318,6 +337,7 @@ test('kiosk: enrol, verify, guidance, idle reset; camera released; nothing store
   expect(await watched(page, 'liveTracks'), 'camera tracks stopped by the reset').toBe(0);
   expect(await watched(page, 'objectUrls'), 'no object URL left').toBe(0);
   await expect(page.locator('canvas.kiosk-face, video')).toHaveCount(0);
+  expect(await watched(page, 'cspViolations')).toEqual([]);
   expect(pageErrors).toEqual([]);
 });
 

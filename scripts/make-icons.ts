@@ -8,7 +8,7 @@
  *                       the central safe circle (radius 40 %), so any launcher mask keeps it whole
  * - apple-touch-icon.png 180×180, for iOS home screens (which ignore the manifest's icons)
  *
- * Run: `npx tsx scripts/make-icons.ts`. The PNGs are committed; rerun after changing the drawing.
+ * Run: `npm run icons`. The PNGs are committed; rerun after changing the drawing.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

@@ -5,7 +5,7 @@
  * score = Σ |leaf score| · leaf mask, rejected when score > LIVENESS_THRESHOLD) and prints the
  * rejection rate per folder. The result is quoted in docs/kiosk.md.
  *
- * Run: `npx tsx scripts/measure-liveness.ts [facesDir]` (tfjs WASM backend in Node).
+ * Run: `npm run liveness [-- facesDir]` (tfjs WASM backend in Node).
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';

@@ -1,14 +1,14 @@
 /**
  * The one-time "Preparing offline use" card of a first visit: progress while the service worker
- * caches the app and the models, then a short "ready" note. Later visits show nothing, unless
- * preparing failed.
+ * caches the app and the models, then a short "ready" note. Both are passive (clicks go through to
+ * the app beneath). Later visits show nothing, unless preparing failed.
  */
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { PwaStore } from './pwa-store.ts';
 
 /** How long the "ready" note stays before it hides itself. */
-const READY_NOTE_MS = 8000;
+const READY_NOTE_MS = 6000;
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -42,7 +42,12 @@ export function OfflineStatus({ store }: { store: PwaStore }) {
   if (offline.kind === 'preparing') {
     const percent = offline.totalBytes > 0 ? Math.floor((100 * offline.loadedBytes) / offline.totalBytes) : 0;
     return (
-      <section className="pwa-card" data-testid="offline-status" data-state="preparing" aria-live="polite">
+      <section
+        className="pwa-card pwa-card-passive"
+        data-testid="offline-status"
+        data-state="preparing"
+        aria-live="polite"
+      >
         <p className="pwa-card-title">Preparing offline use… {percent} %</p>
         <progress
           className="pwa-progress"
@@ -59,12 +64,14 @@ export function OfflineStatus({ store }: { store: PwaStore }) {
   }
   if (ready) {
     return (
-      <section className="pwa-card pwa-card-ok" data-testid="offline-status" data-state="ready" role="status">
+      <section
+        className="pwa-card pwa-card-ok pwa-card-passive"
+        data-testid="offline-status"
+        data-state="ready"
+        role="status"
+      >
         <p className="pwa-card-title">Ready to work offline</p>
         <p className="pwa-card-text">FaceCheck now starts and runs on this device without a network.</p>
-        <button type="button" className="pwa-button" onClick={() => setClosed(true)}>
-          OK
-        </button>
       </section>
     );
   }

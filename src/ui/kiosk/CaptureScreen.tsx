@@ -80,19 +80,19 @@ export function CaptureScreen({ purpose, attempt, reference, client, store }: Ca
       />
       <div className="kiosk-side">
         <div className="kiosk-instructions">
-          <h1 className="kiosk-title">
-            {purpose === 'enroll' ? 'Your reference photo' : 'Now a second photo'}
-          </h1>
-          <p>
-            {purpose === 'enroll'
-              ? 'Look straight into the camera and keep your face inside the oval.'
-              : 'FaceCheck compares it with your reference. Try a different angle or expression if you like.'}
-          </p>
-          {reference === null ? null : (
-            <figure className="kiosk-reference">
+          {reference === null ? (
+            <>
+              <h1 className="kiosk-title">Your reference photo</h1>
+              <p>Look straight into the camera and keep your face inside the oval.</p>
+            </>
+          ) : (
+            <div className="kiosk-reference">
               <FaceCanvas crop={reference.crop} label="Your reference photo" />
-              <figcaption>Your reference ✓</figcaption>
-            </figure>
+              <div>
+                <h1 className="kiosk-title">Now a second photo</h1>
+                <p>It is compared with your reference ✓</p>
+              </div>
+            </div>
           )}
         </div>
         <div
