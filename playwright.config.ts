@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 /** Fixed so the test and the server agree; away from Vite's defaults to avoid a colleague's server. */
-const PORT = 4791;
+const PORT = Number(process.env.E2E_PORT ?? 4791);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /**
