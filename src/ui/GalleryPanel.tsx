@@ -5,6 +5,7 @@
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { EMBEDDER_SPECS } from '../models/embedders.ts';
+import { requestPersistentStorage } from '../pwa/persist-storage.ts';
 import {
   forgetSavedGallery,
   loadSavedGallery,
@@ -63,6 +64,8 @@ export function GalleryPanel() {
   const save = () =>
     run(async () => {
       const info = await saveGallery(toGalleryFile(gallery, embedder));
+      // The user asked to keep this gallery: ask the browser not to evict it under storage pressure.
+      void requestPersistentStorage();
       setSaved(info);
       return {
         tone: 'ok',
