@@ -7,13 +7,8 @@
 import { expect, type Page, test } from '@playwright/test';
 import type { EngineStatus } from '../src/worker/api.ts';
 
-/**
- * Regression guard for the measurement's overhead on this 2-core machine: every candidate's cost,
- * less the chosen backend's own start (WASM compile), which the models need anyway. The target is
- * 1.5 s and is NOT met yet (1.4–2.0 s measured: SwiftShader's GL context start alone varies
- * 0.5–0.9 s, and its cheapest shader compiles in ~0.45 s); see docs/backends.md.
- */
-const PROBE_OVERHEAD_GUARD_MS = 2500;
+// The probe's overhead is printed, never asserted: speed is measured by `npm run bench`, not by
+// timed assertions (target 1.5 s, measured 1.4–2.0 s here; see docs/backends.md).
 
 async function readyStatus(page: Page): Promise<EngineStatus> {
   const phase = page.getByTestId('engine-phase');
@@ -46,7 +41,6 @@ test('the backend is chosen by measurement, remembered, and can be overridden', 
   expect(measured.backend).toBe(fastest.backend);
   const overhead = measured.probes.reduce((sum, p) => sum + p.costMs, 0) - (fastest.startMs ?? 0);
   console.log(`measurement overhead beyond the chosen backend's start: ${Math.round(overhead)} ms`);
-  expect(overhead).toBeLessThan(PROBE_OVERHEAD_GUARD_MS);
   const indicator = page.getByTestId('engine-indicator');
   await expect(indicator).toContainText('measured');
   await expect(page.getByTestId('backend-selection')).toHaveAttribute('data-selection', 'measured');
