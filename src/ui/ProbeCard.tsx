@@ -10,9 +10,10 @@ import { useSession } from '../state/session-store.ts';
 import type { AnalyzedFace } from '../worker/api.ts';
 import { FaceCropImage } from './FaceCropImage.tsx';
 import { formatDistance, formatMs, formatPercent } from './format.ts';
-import { CheckIcon, CloseIcon, QuestionIcon } from './icons.tsx';
+import { CheckIcon, QuestionIcon } from './icons.tsx';
 import { type FigureFace, PhotoFigure } from './PhotoFigure.tsx';
 import { PhotoStatusLine } from './PhotoStatusLine.tsx';
+import { RemovePhotoButton } from './RemovePhotoButton.tsx';
 import { distanceAttr, TEST_IDS } from './test-contract.ts';
 
 interface ProbeCardProps {
@@ -76,15 +77,7 @@ export const ProbeCard = memo(function ProbeCard({ id, gallery }: ProbeCardProps
           <h3 className="file-name" title={photo.name}>
             {photo.name}
           </h3>
-          <button
-            type="button"
-            className="icon-button"
-            onClick={() => removePhoto(id)}
-            aria-label={`Remove ${photo.name}`}
-            title="Remove"
-          >
-            <CloseIcon />
-          </button>
+          <RemovePhotoButton name={photo.name} onRemove={() => removePhoto(id)} />
         </header>
         <PhotoStatusLine photo={photo} />
         {result !== null && result.faces.length > 0 && (

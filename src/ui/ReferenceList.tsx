@@ -6,9 +6,9 @@ import { memo, useMemo } from 'react';
 import { contractStatus } from '../state/photo.ts';
 import { useSession } from '../state/session-store.ts';
 import { FaceCropImage } from './FaceCropImage.tsx';
-import { CloseIcon } from './icons.tsx';
 import { type FigureFace, PhotoFigure } from './PhotoFigure.tsx';
 import { PhotoStatusLine } from './PhotoStatusLine.tsx';
+import { RemovePhotoButton } from './RemovePhotoButton.tsx';
 
 const ReferenceItem = memo(function ReferenceItem({ id }: { id: string }) {
   const photo = useSession((s) => s.photos[id]);
@@ -40,15 +40,7 @@ const ReferenceItem = memo(function ReferenceItem({ id }: { id: string }) {
           <span className="file-name" title={photo.name}>
             {photo.name}
           </span>
-          <button
-            type="button"
-            className="icon-button"
-            onClick={() => removePhoto(id)}
-            aria-label={`Remove ${photo.name}`}
-            title="Remove"
-          >
-            <CloseIcon />
-          </button>
+          <RemovePhotoButton name={photo.name} onRemove={() => removePhoto(id)} />
         </div>
         {reference !== undefined ? (
           <div className="reference-face">

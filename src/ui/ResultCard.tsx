@@ -9,9 +9,10 @@ import { type PhotoOutcome, photoOutcome, verdictOf } from '../state/scoring.ts'
 import { useSession } from '../state/session-store.ts';
 import { FaceTile } from './FaceTile.tsx';
 import { formatMs, plural } from './format.ts';
-import { CheckIcon, CloseIcon, CrossIcon } from './icons.tsx';
+import { CheckIcon, CrossIcon } from './icons.tsx';
 import { type FigureFace, PhotoFigure } from './PhotoFigure.tsx';
 import { PhotoStatusLine } from './PhotoStatusLine.tsx';
+import { RemovePhotoButton } from './RemovePhotoButton.tsx';
 import { TEST_IDS } from './test-contract.ts';
 
 const OUTCOME_LABELS: Readonly<Record<PhotoOutcome, string>> = {
@@ -68,15 +69,7 @@ export const ResultCard = memo(function ResultCard({ id, onCompare }: ResultCard
           <h3 className="file-name" title={photo.name}>
             {photo.name}
           </h3>
-          <button
-            type="button"
-            className="icon-button"
-            onClick={() => removePhoto(id)}
-            aria-label={`Remove ${photo.name}`}
-            title="Remove"
-          >
-            <CloseIcon />
-          </button>
+          <RemovePhotoButton name={photo.name} onRemove={() => removePhoto(id)} />
         </header>
         {(outcome === 'match' || outcome === 'no-match') && (
           <p className={`outcome outcome-${outcome}`}>
