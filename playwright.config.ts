@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 /** Fixed so the test and the server agree; away from Vite's defaults to avoid a colleague's server. */
 const PORT = Number(process.env.E2E_PORT ?? 4791);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The build to serve (`vite build --outDir` the same folder); lets several runs share a checkout. */
+const OUT_DIR = process.env.E2E_OUT_DIR ?? 'dist';
 
 /**
  * Debian's Chromium, headless. The background-networking flags stop Chromium calling home (this
@@ -28,7 +30,7 @@ export default defineConfig({
   timeout: 240_000,
   expect: { timeout: 120_000 },
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: process.env.E2E_RESULTS_DIR ?? 'test-results',
   use: {
     baseURL: BASE_URL,
     headless: true,
@@ -37,7 +39,7 @@ export default defineConfig({
   },
   webServer: {
     // Serves the production build (test:e2e runs `vite build` first) with the COOP/COEP headers.
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: BASE_URL,
     reuseExistingServer: false,
     timeout: 60_000,
