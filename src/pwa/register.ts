@@ -107,7 +107,11 @@ export async function startOfflineSupport(
     };
     pwa.subscribe((state, previous) => {
       if (state.update.kind === 'applying' && previous.update.kind !== 'applying') {
-        registration.waiting?.postMessage({ type: 'skip-waiting' } satisfies PageToWorker);
+        const waiting = registration.waiting;
+        // No longer waiting: another tab already applied it, so it controls this page too and no
+        // controllerchange will come. Only the reload is left to do.
+        if (waiting === null) window.location.reload();
+        else waiting.postMessage({ type: 'skip-waiting' } satisfies PageToWorker);
       }
     });
     const follow = () => {

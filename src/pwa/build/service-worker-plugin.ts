@@ -87,7 +87,18 @@ export function createPrecacheManifest(
   return { shellVersion, shell: shell.map(toPrecache), wasm: wasm.map(toPrecache), models };
 }
 
-async function bundleServiceWorker(config: ResolvedConfig, manifest: PrecacheManifest): Promise<string> {
+/** What bundling the worker needs from Vite's resolved config. */
+export interface ServiceWorkerBuildOptions {
+  /** Project root, where src/pwa/sw.ts is resolved from. */
+  readonly root: string;
+  readonly mode: string;
+  warn(message: string): void;
+}
+
+async function bundleServiceWorker(
+  config: ServiceWorkerBuildOptions,
+  manifest: PrecacheManifest,
+): Promise<string> {
   const output = await build({
     configFile: false,
     root: config.root,
@@ -113,6 +124,21 @@ async function bundleServiceWorker(config: ResolvedConfig, manifest: PrecacheMan
   return chunk.code;
 }
 
+/**
+ * Writes `<outDir>/sw.js` for the app already built into `outDir` and returns what it caches. The
+ * plugin's whole job, callable on any built folder: e2e/pwa-update.spec.ts makes a "next release"
+ * of a copied build with it, exactly as a new deployment would get its worker.
+ */
+export async function writeServiceWorker(
+  outDir: string,
+  options: ServiceWorkerBuildOptions,
+): Promise<PrecacheManifest> {
+  const models = await modelsOf(outDir, options.warn);
+  const manifest = createPrecacheManifest(await listFiles(outDir), models);
+  await writeFile(join(outDir, SW_FILE), await bundleServiceWorker(options, manifest));
+  return manifest;
+}
+
 export function serviceWorkerPlugin(): Plugin {
   let config: ResolvedConfig | null = null;
   return {
@@ -124,9 +150,12 @@ export function serviceWorkerPlugin(): Plugin {
     async closeBundle() {
       if (config === null || config.build.ssr) return;
       const outDir = resolve(config.root, config.build.outDir);
-      const models = await modelsOf(outDir, (message) => this.warn(message));
-      const manifest = createPrecacheManifest(await listFiles(outDir), models);
-      await writeFile(join(outDir, SW_FILE), await bundleServiceWorker(config, manifest));
+      const manifest = await writeServiceWorker(outDir, {
+        root: config.root,
+        mode: config.mode,
+        warn: (message) => this.warn(message),
+      });
+      const { models } = manifest;
       const total = [...manifest.shell, ...manifest.wasm, ...(models?.files ?? [])].reduce(
         (n, f) => n + f.bytes,
         0,
