@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { decodeImageFile } from '../io/node-image.ts';
 import type { DistanceMetric } from '../models/specs.ts';
 import { distance } from '../pipeline/distance.ts';
-import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
 import {
   allPairDistances,
   type PairDistances,
@@ -25,7 +25,7 @@ import { fmt, fmtBox, round, table } from './format.ts';
 
 export interface CommandContext {
   readonly backend: NodeBackend;
-  readonly embedder: Embedder | null;
+  readonly embedder: AnyEmbedder | null;
   readonly detector: CliDetector | null;
   readonly mode: InputMode;
   readonly json: boolean;
@@ -35,7 +35,7 @@ export interface CommandContext {
   readonly detectPadding: number | undefined;
 }
 
-function needEmbedder(ctx: CommandContext): Embedder {
+function needEmbedder(ctx: CommandContext): AnyEmbedder {
   if (ctx.embedder === null) throw new Error('internal: this command needs an embedder');
   return ctx.embedder;
 }

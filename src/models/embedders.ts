@@ -80,3 +80,17 @@ export function thresholdFor(id: EmbedderId, metric: DistanceMetric): number {
   if (t === undefined) throw new Error(`no calibrated ${metric} threshold for ${id}; pass one explicitly`);
   return t;
 }
+
+/**
+ * keras-vggface models a user imports from their own Keras .h5 file (`facecheck import-model` or "Add
+ * model…"; docs/vggface.md). Never shipped: they exist only once imported, one per architecture.
+ */
+export const IMPORTED_EMBEDDER_IDS = ['vggface-vgg16', 'vggface2-resnet50', 'vggface2-senet50'] as const;
+export type ImportedEmbedderId = (typeof IMPORTED_EMBEDDER_IDS)[number];
+
+/** A shipped embedder or an imported one. */
+export type AnyEmbedderId = EmbedderId | ImportedEmbedderId;
+
+export function isImportedEmbedderId(id: string): id is ImportedEmbedderId {
+  return (IMPORTED_EMBEDDER_IDS as readonly string[]).includes(id);
+}

@@ -3,7 +3,7 @@
  * file names, boxes, scores, distances and verdicts — never pixels or embeddings — and are built in
  * memory for a download; nothing is sent anywhere.
  */
-import type { EmbedderId } from '../models/embedders.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import type { DistanceMetric } from '../pipeline/vector-distance.ts';
 import type { PhotoProblemCode } from '../worker/api.ts';
 import type { Photo } from './photo.ts';
@@ -42,7 +42,7 @@ export interface VerificationExport {
   readonly format: 'facecheck-verification';
   readonly version: 1;
   readonly exportedAt: string;
-  readonly model: EmbedderId;
+  readonly model: AnyEmbedderId;
   readonly metric: DistanceMetric;
   readonly threshold: number;
   readonly references: readonly { readonly file: string; readonly usable: boolean }[];
@@ -75,7 +75,7 @@ function exportFaces(
 export function buildVerificationExport(
   photos: readonly Photo[],
   scores: Scores,
-  embedder: EmbedderId,
+  embedder: AnyEmbedderId,
   threshold: number,
   now: Date = new Date(),
 ): VerificationExport {

@@ -4,7 +4,8 @@
  * saves leaves no trace. What is saved is the gallery file (names + embeddings + model id, no images).
  */
 import { openDB } from 'idb';
-import type { EmbedderId } from '../models/embedders.ts';
+import { isAnyEmbedderId } from '../models/embedder-facts.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import { type GalleryFile, parseGalleryFile } from './gallery-file.ts';
 
 const DB_NAME = 'facecheck';
@@ -13,7 +14,7 @@ const STORE = 'gallery';
 const KEY = 'current';
 
 export interface SavedGalleryInfo {
-  readonly model: EmbedderId;
+  readonly model: AnyEmbedderId;
   readonly people: number;
   readonly savedAt: string;
 }
@@ -55,12 +56,14 @@ async function readRaw(): Promise<unknown> {
 /** What is saved, without loading it; null when nothing is. */
 export async function peekSavedGallery(): Promise<SavedGalleryInfo | null> {
   const raw = (await readRaw()) as Partial<GalleryFile> | undefined;
-  if (raw === undefined || typeof raw.model !== 'string' || !Array.isArray(raw.people)) return null;
-  return { model: raw.model as EmbedderId, people: raw.people.length, savedAt: String(raw.savedAt ?? '') };
+  // A copy naming no model this FaceCheck knows is not offered (loading it would be refused anyway).
+  if (raw === undefined || typeof raw.model !== 'string' || !isAnyEmbedderId(raw.model)) return null;
+  if (!Array.isArray(raw.people)) return null;
+  return { model: raw.model, people: raw.people.length, savedAt: String(raw.savedAt ?? '') };
 }
 
 /** The saved gallery validated for `model` (a copy saved with another model is refused, with why). */
-export async function loadSavedGallery(model: EmbedderId) {
+export async function loadSavedGallery(model: AnyEmbedderId) {
   const raw = await readRaw();
   if (raw === undefined) return { ok: false as const, message: 'No gallery is saved in this browser.' };
   return parseGalleryFile(raw, model);

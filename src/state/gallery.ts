@@ -7,7 +7,7 @@
  * the samples follow without re-enrolling. Samples loaded from a file carry their model and count
  * only while that model is selected.
  */
-import type { EmbedderId } from '../models/embedders.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import { type DistanceMetric, distance } from '../pipeline/vector-distance.ts';
 import type { FaceCrop } from '../worker/api.ts';
 import type { Photo } from './photo.ts';
@@ -15,7 +15,7 @@ import type { Photo } from './photo.ts';
 /** An embedding that came from a gallery file rather than from a photo in this session. */
 export interface StoredSample {
   readonly id: string;
-  readonly model: EmbedderId;
+  readonly model: AnyEmbedderId;
   readonly embedding: Float32Array;
 }
 
@@ -47,7 +47,7 @@ export interface PersonSamples {
 export function samplesOf(
   person: Person,
   photos: Readonly<Record<string, Photo>>,
-  embedder: EmbedderId,
+  embedder: AnyEmbedderId,
 ): PersonSamples {
   const samples: GallerySample[] = [];
   const needsPick: Photo[] = [];

@@ -2,7 +2,7 @@
  * A photo the user added, and where it is in its life: each state carries exactly the data that
  * exists in it (a result only when done, a problem only when failed).
  */
-import type { EmbedderId } from '../models/embedders.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import type { AnalyzedFace, PhotoProblem, PhotoTimings } from '../worker/api.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { AnalyzedFace, PhotoProblem, PhotoTimings } from '../worker/api.ts'
 export type PhotoRole = 'reference' | 'test' | 'probe' | 'enrol';
 
 export interface PhotoResult {
-  readonly embedder: EmbedderId;
+  readonly embedder: AnyEmbedderId;
   /** Size of the analysed (upright, possibly downscaled) image that boxes refer to. */
   readonly width: number;
   readonly height: number;

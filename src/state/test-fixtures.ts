@@ -1,5 +1,5 @@
 /** Builders for state tests: photos and faces with hand-made embeddings (no models, no DOM). */
-import type { EmbedderId } from '../models/embedders.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import type { AnalyzedFace } from '../worker/api.ts';
 import type { Photo, PhotoResult, PhotoRole, PhotoStatus } from './photo.ts';
 
@@ -30,7 +30,7 @@ export function face(
   };
 }
 
-export function result(faces: AnalyzedFace[], embedder: EmbedderId = 'mobilefacenet'): PhotoResult {
+export function result(faces: AnalyzedFace[], embedder: AnyEmbedderId = 'mobilefacenet'): PhotoResult {
   return {
     embedder,
     width: 100,

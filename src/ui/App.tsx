@@ -58,7 +58,7 @@ export function App({ store, client, session: given }: AppProps) {
               </p>
             </div>
             <div className="header-tools">
-              <ModelPicker />
+              <ModelPicker client={client} />
               <EngineIndicator />
               <KioskLauncher />
             </div>

@@ -3,8 +3,7 @@
  * re-labels distances that are already computed, so the verdicts update as it moves.
  */
 import { type CSSProperties, useId } from 'react';
-import { EMBEDDER_SPECS } from '../models/embedders.ts';
-import { defaultThreshold, thresholdMax } from '../state/scoring.ts';
+import { defaultThreshold, metricOf, thresholdMax } from '../state/scoring.ts';
 import { useSession } from '../state/session-store.ts';
 import { formatDistance } from './format.ts';
 
@@ -18,7 +17,7 @@ export function ThresholdControl() {
   const fallback = defaultThreshold(embedder);
   const max = thresholdMax(embedder);
   const isDefault = Math.abs(threshold - fallback) < 0.005;
-  const metric = EMBEDDER_SPECS[embedder].metric;
+  const metric = metricOf(embedder);
 
   return (
     <div className="threshold">

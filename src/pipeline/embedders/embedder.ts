@@ -4,12 +4,25 @@
  * function. Networks are plain functions over weights, never classes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EMBEDDER_SPECS, type EmbedderId, type EmbedderSpec } from '../../models/embedders.ts';
+import {
+  type AnyEmbedderId,
+  EMBEDDER_SPECS,
+  type EmbedderId,
+  type EmbedderSpec,
+} from '../../models/embedders.ts';
 import { type DistanceMetric, MODEL_SPECS } from '../../models/specs.ts';
 import type { LandmarkTemplate } from '../align/templates.ts';
 
-export interface Embedder {
-  readonly id: EmbedderId;
+/**
+ * How the pipeline cuts a detected face out for the embedder: `aligned` warps the five landmarks onto
+ * `template`; `box` crops the detector's box and resizes it to the input, unaligned (the keras-vggface
+ * recipe's way).
+ */
+export type FaceCropMode = 'aligned' | 'box';
+
+/** `Id` is the shipped embedders' by default; imported models (keras-vggface) use AnyEmbedder. */
+export interface Embedder<Id extends AnyEmbedderId = EmbedderId> {
+  readonly id: Id;
   /** Square input side: `embed` takes `[N, inputSize, inputSize, 3]`. */
   readonly inputSize: number;
   readonly dim: number;
@@ -22,6 +35,8 @@ export interface Embedder {
   readonly thresholds: Readonly<Partial<Record<DistanceMetric, number>>>;
   readonly l2Normalised: boolean;
   readonly flipTta: boolean;
+  /** How faces are cropped before `forward`; absent means `aligned`. */
+  readonly faceCrop?: FaceCropMode;
   /**
    * Graph building block for the pipeline: aligned RGB faces (0..255, any numeric dtype) →
    * `[N, dim]` embeddings. Synchronous, allocates tensors: call it inside `tf.tidy`.
@@ -31,6 +46,9 @@ export interface Embedder {
   embed(faces: tf.Tensor4D): Promise<Float32Array[]>;
   dispose(): void;
 }
+
+/** Any embedder the pipeline can run: shipped or imported. */
+export type AnyEmbedder = Embedder<AnyEmbedderId>;
 
 export interface EmbedderOptions {
   /** Horizontal-flip test-time augmentation; default from the registry (EMBEDDER_SPECS). */

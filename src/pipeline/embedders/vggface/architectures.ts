@@ -4,14 +4,16 @@
 // onto them without a renaming table. The facts that matter (and how far each moves the output when
 // wrong) are in ../shared/fixtures/vggface/README.md; the oracle test checks every one of them.
 import * as tf from '@tensorflow/tfjs-core';
-import { type PreprocessVersion, preprocessInput } from './preprocess';
+import { ARCHITECTURE_FACTS, VGGFACE_INPUT_SIZE, type VggfaceArchitecture } from './architecture-facts';
+import { preprocessInput } from './preprocess';
 
-export type VggfaceArchitecture = 'vgg16' | 'resnet50' | 'senet50';
-
-export const VGGFACE_ARCHITECTURES: readonly VggfaceArchitecture[] = ['vgg16', 'resnet50', 'senet50'];
-
-/** Every model is built for 224×224: RESNET50/SENET50 end in a hard-coded 7×7 AveragePooling2D. */
-export const VGGFACE_INPUT_SIZE = 224;
+// The plain facts live in a tfjs-free module (the page reads them); re-exported for existing imports.
+export {
+  ARCHITECTURE_FACTS,
+  VGGFACE_ARCHITECTURES,
+  VGGFACE_INPUT_SIZE,
+  type VggfaceArchitecture,
+} from './architecture-facts';
 
 /** One weight tensor as Keras stores it: row-major, conv kernels HWIO [kh, kw, cin, cout]. */
 export interface WeightTensor {
@@ -35,23 +37,6 @@ export interface WeightedLayerSpec {
   readonly kind: 'conv' | 'bn';
   readonly weights: readonly WeightSpec[];
 }
-
-interface ArchitectureFacts {
-  readonly embeddingSize: number;
-  readonly preprocessVersion: PreprocessVersion;
-  /** BatchNormalization epsilon; VGG16 has no BN. */
-  readonly bnEpsilon: number | null;
-  /** Weighted layers of the include_top=True classifier, which the embedder never uses. */
-  readonly topLayerNames: readonly string[];
-}
-
-export const ARCHITECTURE_FACTS: Readonly<Record<VggfaceArchitecture, ArchitectureFacts>> = {
-  vgg16: { embeddingSize: 512, preprocessVersion: 1, bnEpsilon: null, topLayerNames: ['fc6', 'fc7', 'fc8'] },
-  // RESNET50 passes no epsilon, so it is the Keras default 1e-3.
-  resnet50: { embeddingSize: 2048, preprocessVersion: 2, bnEpsilon: 1e-3, topLayerNames: ['classifier'] },
-  // SENET50 sets epsilon=1e-4 explicitly on every BN, the stem one included.
-  senet50: { embeddingSize: 2048, preprocessVersion: 2, bnEpsilon: 1e-4, topLayerNames: ['classifier'] },
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Topology

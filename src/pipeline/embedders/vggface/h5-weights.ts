@@ -31,7 +31,9 @@ export type VggfaceImportErrorCode =
   /** A dataset named in `weight_names` is not in the file. */
   | 'missing-weight'
   | 'shape-mismatch'
-  | 'unsupported-dtype';
+  | 'unsupported-dtype'
+  /** Converted artifacts (model.json + weights.bin) that are not, or no longer, what the converter wrote. */
+  | 'invalid-artifacts';
 
 export class VggfaceImportError extends Error {
   readonly code: VggfaceImportErrorCode;

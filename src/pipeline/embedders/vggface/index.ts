@@ -4,7 +4,6 @@
 //   model.dispose();
 import type * as tf from '@tensorflow/tfjs-core';
 import {
-  ARCHITECTURE_FACTS,
   createParams,
   disposeParams,
   embedBatch,
@@ -12,9 +11,25 @@ import {
   type VggfaceArchitecture,
   type WeightMap,
 } from './architectures';
-import { type PreprocessVersion, VGGFACE_MEANS_BGR } from './preprocess';
+import { VGGFACE_MODELS } from './facts';
 
 export type { VggfaceArchitecture, WeightMap, WeightTensor } from './architectures';
+export {
+  fromVggfaceArtifacts,
+  type ImportedVggface,
+  parseVggfaceManifest,
+  toVggfaceArtifacts,
+  VGGFACE_MANIFEST_FILE,
+  VGGFACE_WEIGHTS_FILE,
+  type VggfaceArtifactManifest,
+  type VggfaceArtifacts,
+  type WeightStorage,
+} from './artifacts';
+export {
+  VGGFACE_COSINE_DISTANCE_THRESHOLD,
+  VGGFACE_MODELS,
+  type VggfaceModelFacts,
+} from './facts';
 export {
   type H5ReadProgress,
   type ReadVggfaceH5Options,
@@ -23,44 +38,6 @@ export {
   VggfaceImportError,
   type VggfaceImportErrorCode,
 } from './h5-weights';
-
-/**
- * The recipe this comes from compares faces by cosine distance (1 − cos) and calls two faces the same person
- * at a distance ≤ 0.5.
- */
-export const VGGFACE_COSINE_DISTANCE_THRESHOLD = 0.5;
-
-export interface VggfaceModelFacts {
-  readonly id: string;
-  readonly label: string;
-  readonly architecture: VggfaceArchitecture;
-  readonly inputSize: typeof VGGFACE_INPUT_SIZE;
-  readonly embeddingSize: number;
-  /** keras_vggface.utils.preprocess_input version: RGB → BGR, then subtract `meansBgr`. */
-  readonly preprocessVersion: PreprocessVersion;
-  readonly meansBgr: readonly [number, number, number];
-  readonly cosineDistanceThreshold: number;
-}
-
-function facts(id: string, label: string, architecture: VggfaceArchitecture): VggfaceModelFacts {
-  const { embeddingSize, preprocessVersion } = ARCHITECTURE_FACTS[architecture];
-  return {
-    id,
-    label,
-    architecture,
-    inputSize: VGGFACE_INPUT_SIZE,
-    embeddingSize,
-    preprocessVersion,
-    meansBgr: VGGFACE_MEANS_BGR[preprocessVersion],
-    cosineDistanceThreshold: VGGFACE_COSINE_DISTANCE_THRESHOLD,
-  };
-}
-
-export const VGGFACE_MODELS: Readonly<Record<VggfaceArchitecture, VggfaceModelFacts>> = {
-  vgg16: facts('vggface-vgg16', 'VGGFace VGG16 (imported)', 'vgg16'),
-  resnet50: facts('vggface2-resnet50', 'VGGFace2 ResNet-50 (imported)', 'resnet50'),
-  senet50: facts('vggface2-senet50', 'VGGFace2 SENet-50 (imported)', 'senet50'),
-};
 
 export interface VggfaceModel {
   readonly id: string;

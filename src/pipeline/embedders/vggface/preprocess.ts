@@ -1,15 +1,10 @@
 // keras_vggface.utils.preprocess_input(x, version=V) for channels_last input, as one tensor op:
 // RGB → BGR, then subtract the training set's per-channel means. No /255 and no std division.
 import * as tf from '@tensorflow/tfjs-core';
+import { type PreprocessVersion, VGGFACE_MEANS_BGR } from './architecture-facts';
 
-/** 1: VGGFace (VGG16). 2: VGGFace2 (RESNET50, SENET50). */
-export type PreprocessVersion = 1 | 2;
-
-/** Per-channel means in B, G, R order, exactly as in keras_vggface/utils.py. */
-export const VGGFACE_MEANS_BGR: Readonly<Record<PreprocessVersion, readonly [number, number, number]>> = {
-  1: [93.594, 104.7624, 129.1863],
-  2: [91.4953, 103.8827, 131.0912],
-};
+// Defined in the tfjs-free architecture-facts.ts (the page reads them); re-exported for existing imports.
+export { type PreprocessVersion, VGGFACE_MEANS_BGR } from './architecture-facts';
 
 /**
  * [N,H,W,3] RGB in 0..255 → [N,H,W,3] BGR minus the means. Like numpy on a float32 array, each mean is
