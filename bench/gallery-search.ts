@@ -4,13 +4,13 @@
  *
  * - app: `nearestNeighbours` from src/pipeline/distance.ts, as identification runs today: gallery
  *   rows on the host are uploaded, both sides normalised, one matMul, topk, one read — per call;
- * - resident: the gallery uploaded and normalised once; per call only the probe upload, one matMul,
- *   topk and one read. The lower bound a resident gallery would give.
+ * - resident: `createGalleryIndex` (src/pipeline/gallery-index.ts): the gallery uploaded and
+ *   normalised once; per call only the probe upload, one matMul, topk and one read.
  *
  * Each probe is a slightly perturbed copy of a known gallery row, so the answer is checkable.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { nearestNeighbours } from '../src/pipeline/distance.ts';
+import { createGalleryIndex } from '../src/pipeline/gallery-index.ts';
 import type { GalleryBenchOptions, GalleryReport, GalleryRow } from './protocol.ts';
 import { randomUnitRows, rowView } from './random-embeddings.ts';
 
@@ -67,34 +67,17 @@ async function benchmarkSize(
     repeats,
   );
 
-  // Resident: what identification would cost with the gallery kept on the device, normalised.
-  const unitGallery = tf.tidy(() => {
-    const g = tf.tensor2d(gallery, [size, dim]);
-    return tf.div(g, tf.norm(g, 'euclidean', 1, true)) as tf.Tensor2D;
-  });
-  const probeFlat = new Float32Array(probes * dim);
-  for (const [i, p] of probeRows.entries()) probeFlat.set(p, i * dim);
+  // Resident: the pipeline's gallery index (uploaded and normalised once, kept on the backend).
+  const index = createGalleryIndex(galleryRows, 'cosine');
   let resident: { ms: number[]; correct: boolean };
   try {
     resident = await timeSearch(
-      async () => {
-        const top = tf.tidy(() => {
-          const p = tf.tensor2d(probeFlat, [probes, dim]);
-          const unit = tf.div(p, tf.norm(p, 'euclidean', 1, true));
-          return tf.topk(tf.matMul(unit, unitGallery, false, true), k).indices;
-        });
-        try {
-          const indices = await top.data();
-          return Array.from({ length: probes }, (_, i) => indices[i * k] as number);
-        } finally {
-          top.dispose();
-        }
-      },
+      async () => (await index.search(probeRows, k)).map((row) => row[0]?.index ?? -1),
       targets,
       repeats,
     );
   } finally {
-    unitGallery.dispose();
+    index.dispose();
   }
   return {
     size,

@@ -30,20 +30,36 @@ export interface BenchParams {
   /** WASM threads to ask tfjs for (setThreadsCount); null keeps tfjs's default (half the cores). */
   readonly wasmThreads: number | null;
   /**
-   * FaceCheck only, staged mode only: detector settings to try instead of the app's defaults
-   * (DEFAULT_DETECTOR_CONFIG), to measure a lever before changing the pipeline. Null = default.
+   * FaceCheck only: detector settings to try instead of the app's defaults (DEFAULT_DETECTOR_CONFIG),
+   * to measure a lever before changing the pipeline. Null = default.
    */
   readonly detector: DetectorLevers;
 }
 
+/** Detector settings under test (DetectorConfig fields; validated by the detector). */
 export interface DetectorLevers {
   readonly maxDetectionSide: number | null;
   readonly minFaceSize: number | null;
+  readonly minFaceFraction: number | null;
+  readonly maxProposals: number | null;
 }
 
-export const DEFAULT_LEVERS: DetectorLevers = Object.freeze({ maxDetectionSide: null, minFaceSize: null });
+export const LEVER_KEYS = ['maxDetectionSide', 'minFaceSize', 'minFaceFraction', 'maxProposals'] as const;
 
-const LEVER_KEYS = ['maxDetectionSide', 'minFaceSize'] as const;
+export const DEFAULT_LEVERS: DetectorLevers = Object.freeze({
+  maxDetectionSide: null,
+  minFaceSize: null,
+  minFaceFraction: null,
+  maxProposals: null,
+});
+
+/** A lever's text (flag or query value) as a number: any number or "Infinity"; range checks come later. */
+export function parseLever(name: string, text: string | null | undefined): number | null {
+  if (text === null || text === undefined) return null;
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value)) throw new Error(`${name} must be a number, got "${text}"`);
+  return value;
+}
 
 export function paramsToQuery(params: BenchParams): string {
   const query = new URLSearchParams({
@@ -79,7 +95,12 @@ export function paramsFromQuery(search: string, isBackend: (v: unknown) => v is 
     backend,
     stages: query.get('stages') !== '0',
     wasmThreads: positive('wasmThreads'),
-    detector: { maxDetectionSide: positive('maxDetectionSide'), minFaceSize: positive('minFaceSize') },
+    detector: {
+      maxDetectionSide: parseLever('maxDetectionSide', query.get('maxDetectionSide')),
+      minFaceSize: parseLever('minFaceSize', query.get('minFaceSize')),
+      minFaceFraction: parseLever('minFaceFraction', query.get('minFaceFraction')),
+      maxProposals: parseLever('maxProposals', query.get('maxProposals')),
+    },
   };
 }
 

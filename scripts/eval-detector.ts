@@ -4,6 +4,12 @@
  *
  *   npm run eval:detector -- [--backend wasm|cpu] [--resampling area|bilinear]
  *                            [--border-crops pad|stretch] [--only SUBSTRING] [--draw OUT_DIR]
+ *                            [--max-detection-side N|Infinity] [--min-face-size N]
+ *                            [--min-face-fraction F] [--max-proposals N|Infinity] [--reference-config]
+ *
+ * --reference-config detects as the reference does (no cap, no relative minimum face, no proposal
+ * cap); the speed levers can be set one by one. `found` counts required reference faces that have
+ * a matching detection at all (IoU ≥ 0.3), per folder: the "no lost faces" number.
  *
  * --draw writes every photo as PNG with our boxes and landmarks (solid) and the reference boxes
  * (dashed), so a person can look.
@@ -19,7 +25,7 @@ import sharp from 'sharp';
 import { decodeImageFile } from '../src/io/node-image.ts';
 import type { RgbImage } from '../src/pipeline/image.ts';
 import type { ModelFileReader } from '../src/pipeline/models/load-model.ts';
-import type { BorderCrops, Resampling } from '../src/pipeline/mtcnn/config.ts';
+import type { BorderCrops, DetectorOverrides, Resampling } from '../src/pipeline/mtcnn/config.ts';
 import { createFaceDetector, type DetectedFace } from '../src/pipeline/mtcnn/detector.ts';
 import {
   compareFaces,
@@ -140,6 +146,17 @@ async function drawPng(
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 
+/** facenet-pytorch's own setting: full resolution, 20 px faces, every P-Net candidate. */
+const REFERENCE_CONFIG: DetectorOverrides = {
+  maxDetectionSide: Number.POSITIVE_INFINITY,
+  preferredDetectionSide: Number.POSITIVE_INFINITY,
+  minFaceFraction: 0,
+  maxProposals: Number.POSITIVE_INFINITY,
+};
+
+const defined = <K extends keyof DetectorOverrides>(key: K, value: DetectorOverrides[K] | undefined) =>
+  value === undefined ? {} : { [key]: value };
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -148,20 +165,35 @@ async function main(): Promise<void> {
       'border-crops': { type: 'string' },
       only: { type: 'string' },
       draw: { type: 'string' },
+      'max-detection-side': { type: 'string' },
+      'min-face-size': { type: 'string' },
+      'min-face-fraction': { type: 'string' },
+      'max-proposals': { type: 'string' },
+      'reference-config': { type: 'boolean', default: false },
     },
   });
+  const numberFlag = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+  const levers: DetectorOverrides = {
+    ...(values['reference-config'] ? REFERENCE_CONFIG : {}),
+    ...defined('maxDetectionSide', numberFlag(values['max-detection-side'])),
+    ...defined('minFaceSize', numberFlag(values['min-face-size'])),
+    ...defined('minFaceFraction', numberFlag(values['min-face-fraction'])),
+    ...defined('maxProposals', numberFlag(values['max-proposals'])),
+  };
   const backend = values.backend ?? 'wasm';
   await selectBackend(backend);
   const fixture = JSON.parse(await readFile(fixturePath, 'utf8')) as ReferenceFixture;
   const detector = await createFaceDetector(readModelFile, {
     resampling: values.resampling as Resampling | undefined,
     borderCrops: values['border-crops'] as BorderCrops | undefined,
+    ...levers,
   });
   const entries = Object.entries(fixture.images).filter(
     ([key]) => values.only === undefined || key.includes(values.only),
   );
 
   const comparisons: Array<{ comparison: ImageComparison; reference: readonly ReferenceFace[] }> = [];
+  const found: Record<string, { required: number; found: number; detections: number }> = {};
   const perImage: Array<{ image: string; detectMs: number } & Record<string, unknown>> = [];
   for (const [key, ref] of entries) {
     const image = await decodeImageFile(join(facesDir, key));
@@ -170,6 +202,12 @@ async function main(): Promise<void> {
     const detectMs = performance.now() - started;
     const comparison = compareFaces(ref.faces, faces, ref.width, ref.height);
     comparisons.push({ comparison, reference: ref.faces });
+    const folder = key.split('/')[0] ?? key;
+    const tally = found[folder] ?? { required: 0, found: 0, detections: 0 };
+    tally.required += comparison.requiredCount;
+    tally.found += comparison.matches.filter((m) => m.required).length;
+    tally.detections += faces.length;
+    found[folder] = tally;
     perImage.push({
       image: key,
       size: [ref.width, ref.height],
@@ -208,7 +246,12 @@ async function main(): Promise<void> {
     backend,
     resampling: detector.config.resampling,
     borderCrops: detector.config.borderCrops,
+    maxDetectionSide: detector.config.maxDetectionSide,
+    minFaceSize: detector.config.minFaceSize,
+    minFaceFraction: detector.config.minFaceFraction,
+    maxProposals: detector.config.maxProposals,
     images: entries.length,
+    found,
     summary: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, round(v)])),
     timingMs: {
       total: times.reduce((s, v) => s + v, 0),

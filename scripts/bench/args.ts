@@ -1,8 +1,13 @@
 /** Command-line flags of `npm run bench` (scripts/bench/run.ts). */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackendName, DetectorLevers, PeerEngineName } from '../../bench/protocol.ts';
-import { DEFAULT_GALLERY_OPTIONS } from '../../bench/protocol.ts';
+import {
+  type BackendName,
+  DEFAULT_GALLERY_OPTIONS,
+  type DetectorLevers,
+  type PeerEngineName,
+  parseLever,
+} from '../../bench/protocol.ts';
 import { PHOTO_CATEGORIES, type PhotoCategory, projectRoot } from './photos.ts';
 
 export const BACKENDS: readonly BackendName[] = ['wasm', 'webgl', 'cpu'];
@@ -19,8 +24,11 @@ export const USAGE = `npm run bench -- [flags]
   --peers ssd,tiny           face-api detectors to run as peers (default: both)
   --no-stages                time the app's own detect/embed calls instead of per-stage laps
   --wasm-threads N           ask tfjs for N WASM threads (default: tfjs's choice, half the cores)
-  --max-detection-side N     FaceCheck lever: detect on photos downscaled to N px (default: the app's 3072)
-  --min-face-size N          FaceCheck lever: smallest face the pyramid looks for (default: the app's 20)
+  --max-detection-side N     FaceCheck lever: detect on photos downscaled to N px (Infinity: no cap)
+  --min-face-size N          FaceCheck lever: smallest face (px of the detection image) the pyramid looks for
+  --min-face-fraction F      FaceCheck lever: smallest face as a fraction of the longest side (0: off)
+  --max-proposals N          FaceCheck lever: P-Net candidates passed to R-Net (Infinity: all)
+                             (defaults: the app's DEFAULT_DETECTOR_CONFIG; see docs/detector.md)
   --skip-gallery             no browser gallery search benchmark
   --gallery-sizes a,b,c      gallery sizes (default ${DEFAULT_GALLERY_OPTIONS.sizes.join(',')})
   --gallery-repeats N        timed searches per size (default ${DEFAULT_GALLERY_OPTIONS.repeats})
@@ -88,6 +96,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
       'wasm-threads': { type: 'string' },
       'max-detection-side': { type: 'string' },
       'min-face-size': { type: 'string' },
+      'min-face-fraction': { type: 'string' },
+      'max-proposals': { type: 'string' },
       'skip-gallery': { type: 'boolean', default: false },
       'gallery-sizes': { type: 'string', multiple: true },
       'gallery-repeats': { type: 'string' },
@@ -98,9 +108,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
     },
   });
   if (values.help) return null;
-  const levers = values['max-detection-side'] !== undefined || values['min-face-size'] !== undefined;
-  if (levers && values['no-stages'])
-    throw new Error('--max-detection-side / --min-face-size need the per-stage mode');
   const backends = list(values.backend);
   const categories = list(values.categories);
   const peers = list(values.peers);
@@ -120,8 +127,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
     stages: !values['no-stages'],
     wasmThreads: positiveInt('--wasm-threads', values['wasm-threads'], null),
     detector: {
-      maxDetectionSide: positiveInt('--max-detection-side', values['max-detection-side'], null),
-      minFaceSize: positiveInt('--min-face-size', values['min-face-size'], null),
+      maxDetectionSide: parseLever('--max-detection-side', values['max-detection-side']),
+      minFaceSize: parseLever('--min-face-size', values['min-face-size']),
+      minFaceFraction: parseLever('--min-face-fraction', values['min-face-fraction']),
+      maxProposals: parseLever('--max-proposals', values['max-proposals']),
     },
     gallery: !values['skip-gallery'],
     gallerySizes:

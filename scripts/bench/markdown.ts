@@ -88,7 +88,7 @@ function galleryTable(title: string, reports: readonly GalleryReport[]): string[
   return [
     `### ${title}`,
     '',
-    '| backend | gallery size | app path, ms/probe (median) | resident gallery, ms/probe (median) | correct |',
+    '| backend | gallery size | nearestNeighbours per call, ms/probe (median) | createGalleryIndex (resident), ms/probe (median) | correct |',
     '|---|---:|---:|---:|---|',
     ...reports.flatMap((r) =>
       r.rows.map(

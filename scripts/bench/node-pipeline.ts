@@ -4,14 +4,13 @@
  */
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { analyzeStaged, detectorConfigWith, type StagedModels } from '../../bench/facecheck-staged.ts';
+import { analyzeStaged, detectorOverridesFrom } from '../../bench/facecheck-staged.ts';
 import { DEFAULT_LEVERS, type DetectorLevers } from '../../bench/protocol.ts';
 import { startStageClock } from '../../bench/stage-clock.ts';
 import { initNodeBackend, type NodeBackend } from '../../src/cli/backend.ts';
 import { decodeImageFile } from '../../src/io/node-image.ts';
 import { createEmbedder } from '../../src/pipeline/embedders/create.ts';
 import { analyzeImage } from '../../src/pipeline/face-pipeline.ts';
-import { loadGraphModel } from '../../src/pipeline/models/load-model.ts';
 import { createFaceDetector } from '../../src/pipeline/mtcnn/detector.ts';
 import { readModelFile } from './model-files.ts';
 import type { BenchPhoto } from './photos.ts';
@@ -48,13 +47,9 @@ interface NodeEngine {
 }
 
 async function createNodeEngine(stages: boolean, levers: DetectorLevers): Promise<NodeEngine> {
-  const config = detectorConfigWith(levers);
   const embedder = await createEmbedder('mobilefacenet', readModelFile);
+  const detector = await createFaceDetector(readModelFile, detectorOverridesFrom(levers));
   if (!stages) {
-    if (levers.maxDetectionSide !== null || levers.minFaceSize !== null) {
-      throw new Error('detector levers need the per-stage mode');
-    }
-    const detector = await createFaceDetector(readModelFile);
     return {
       async analyze(path) {
         const clock = startStageClock();
@@ -70,22 +65,16 @@ async function createNodeEngine(stages: boolean, levers: DetectorLevers): Promis
       },
     };
   }
-  const [pnet, rnet, onet] = await Promise.all([
-    loadGraphModel('pnet', readModelFile),
-    loadGraphModel('rnet', readModelFile),
-    loadGraphModel('onet', readModelFile),
-  ]);
-  const models: StagedModels = { pnet, rnet, onet, embedder };
   return {
     async analyze(path) {
       const clock = startStageClock();
       const image = await decodeImageFile(path);
       clock.lap('decode');
-      const faces = await analyzeStaged(image, models, clock, { crops: false, config });
+      const faces = await analyzeStaged(image, { detector, embedder }, clock, { crops: false });
       return { faces, stages: clock.stages, totalMs: clock.elapsed() };
     },
     dispose: () => {
-      for (const model of [pnet, rnet, onet]) model.dispose();
+      detector.dispose();
       embedder.dispose();
     },
   };

@@ -1,9 +1,11 @@
 /**
  * `npm run bench:node`: FaceCheck's pipeline on tfjs WASM in Node over the benchmark photos;
  * prints JSON. Flags: --photos N, --categories groups,people,bbt, --backend wasm|cpu, --no-stages,
- * and the detector levers --max-detection-side N, --min-face-size N (see npm run bench -- --help).
+ * and the detector levers --max-detection-side, --min-face-size, --min-face-fraction, --max-proposals
+ * (see npm run bench -- --help).
  */
 import { parseArgs } from 'node:util';
+import { type DetectorLevers, parseLever } from '../../bench/protocol.ts';
 import { log, messageOf, ms } from './log.ts';
 import { benchNode } from './node-pipeline.ts';
 import { hasPhotos, listPhotos, PHOTO_CATEGORIES, type PhotoCategory, SHARED_MISSING } from './photos.ts';
@@ -17,6 +19,8 @@ async function main(): Promise<number> {
       'no-stages': { type: 'boolean', default: false },
       'max-detection-side': { type: 'string' },
       'min-face-size': { type: 'string' },
+      'min-face-fraction': { type: 'string' },
+      'max-proposals': { type: 'string' },
     },
   });
   if (!hasPhotos()) {
@@ -32,15 +36,11 @@ async function main(): Promise<number> {
   const categories = (values.categories?.split(',') ?? [...PHOTO_CATEGORIES]) as PhotoCategory[];
   const photos = await listPhotos(limit, categories);
   log(`Node ${process.version}, tfjs ${backend}: ${photos.length} photos`);
-  const lever = (flag: string, text: string | undefined): number | null => {
-    if (text === undefined) return null;
-    const value = Number(text);
-    if (!(Number.isInteger(value) && value >= 1)) throw new Error(`${flag} must be an integer ≥ 1`);
-    return value;
-  };
-  const detector = {
-    maxDetectionSide: lever('--max-detection-side', values['max-detection-side']),
-    minFaceSize: lever('--min-face-size', values['min-face-size']),
+  const detector: DetectorLevers = {
+    maxDetectionSide: parseLever('--max-detection-side', values['max-detection-side']),
+    minFaceSize: parseLever('--min-face-size', values['min-face-size']),
+    minFaceFraction: parseLever('--min-face-fraction', values['min-face-fraction']),
+    maxProposals: parseLever('--max-proposals', values['max-proposals']),
   };
   const report = await benchNode(photos, { backend, stages: !values['no-stages'], detector });
   log(

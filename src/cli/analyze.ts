@@ -3,8 +3,8 @@
  * catching every failure as a per-file reason so one bad file never stops a run.
  */
 import { stat } from 'node:fs/promises';
-import { decodeImageFile } from '../io/node-image.ts';
-import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import { InputProblemError, readImageFile } from '../io/node-image.ts';
+import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
 import {
   type AnalyzedFace,
   analyzeImage,
@@ -27,7 +27,7 @@ export interface FileFaces {
 }
 
 export interface AnalyzeContext {
-  readonly embedder: Embedder;
+  readonly embedder: AnyEmbedder;
   /** Required for mode 'detect'. */
   readonly detector: CliDetector | null;
   readonly mode: InputMode;
@@ -38,13 +38,21 @@ export interface AnalyzeContext {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function decode(file: string): Promise<RgbImage | string> {
+/** A decoded file and how much decoding shrank it (see AnalyzeOptions.sourceScale). */
+interface Decoded {
+  readonly image: RgbImage;
+  readonly sourceScale: number;
+}
+
+async function decode(file: string): Promise<Decoded | string> {
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error)
     return info.code === 'ENOENT' ? 'file not found' : `cannot read file (${info.message})`;
   if (info.isDirectory()) return 'is a directory';
   try {
-    return await decodeImageFile(file);
+    const read = await readImageFile(file);
+    if (!read.ok) throw new InputProblemError(read.problem);
+    return { image: read.image, sourceScale: read.input.analysis.width / read.input.header.width };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'file not found';
@@ -66,14 +74,20 @@ function wholeFace(image: RgbImage, embedding: Float32Array): AnalyzedFace {
 }
 
 export async function analyzeFile(file: string, ctx: AnalyzeContext): Promise<FileFaces> {
-  const image = await decode(file);
-  if (typeof image === 'string') return { file, width: 0, height: 0, faces: [], error: image };
+  const decoded = await decode(file);
+  if (typeof decoded === 'string') return { file, width: 0, height: 0, faces: [], error: decoded };
+  const { image, sourceScale } = decoded;
   const base = { file, width: image.width, height: image.height };
   try {
     switch (ctx.mode) {
       case 'detect': {
         if (ctx.detector === null) throw new Error('internal: no detector');
-        const options = { crops: false, minScore: ctx.minScore, detectPadding: ctx.detectPadding };
+        const options = {
+          crops: false,
+          minScore: ctx.minScore,
+          detectPadding: ctx.detectPadding,
+          sourceScale,
+        };
         return { ...base, faces: await analyzeImage(image, ctx.detector, ctx.embedder, options) };
       }
       case 'aligned': {

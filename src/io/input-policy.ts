@@ -37,7 +37,8 @@ export const INPUT_POLICY: InputPolicy = Object.freeze({
   // cameras (11,648 × 8,736 ≈ 102 MP) and 12,000 × 9,000 scans (108 MP); refuses the 2.5-gigapixel
   // 50,000 × 50,000 bomb, which would need 10 GB.
   maxDecodePixels: 2 ** 27,
-  // The detector works at ≤ 3072 px anyway (DEFAULT_DETECTOR_CONFIG.maxDetectionSide); 4096 keeps
+  // The detector works at ≤ 3072 px anyway (DEFAULT_DETECTOR_CONFIG.maxDetectionSide) and is told the
+  // shrink (AnalyzeOptions.sourceScale) so its 40 px minimum stays in the photo's pixels; 4096 keeps
   // crops of small faces sharp and bounds every later buffer to 4096² × 3 = 48 MiB. A 24 MP photo
   // (6000 × 4000) becomes 4096 × 2731.
   maxAnalysisSide: 4096,

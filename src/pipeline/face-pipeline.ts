@@ -7,8 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Point } from './align/similarity.ts';
 import { ARCFACE_112, type LandmarkTemplate } from './align/templates.ts';
 import { type AlignOptions, alignFaces, realignCrops } from './align/warp.ts';
-import type { Embedder } from './embedders/embedder.ts';
+import { cropFaceBoxes } from './embedders/box-crop.ts';
+import type { AnyEmbedder } from './embedders/embedder.ts';
 import { imageToTensor, type RgbImage } from './image.ts';
+import { DEFAULT_DETECTOR_CONFIG } from './mtcnn/config.ts';
+import type { DetectorStageEvent } from './mtcnn/detector.ts';
 
 export type Box = [number, number, number, number];
 
@@ -21,9 +24,31 @@ export interface DetectedFaceLike {
   readonly landmarks: readonly (readonly number[])[];
 }
 
-export interface FaceDetectorLike {
-  detect(image: tf.Tensor3D | RgbImage): Promise<readonly DetectedFaceLike[]>;
+/** The one detector setting the pipeline adjusts per image (see AnalyzeOptions.sourceScale). */
+export interface DetectOverridesLike {
+  readonly minFaceLimit?: number;
 }
+
+export interface FaceDetectorLike {
+  /** `onStage` (optional to implement) reports the detector's stages; the pipeline never needs it. */
+  detect(
+    image: tf.Tensor3D | RgbImage,
+    overrides?: DetectOverridesLike,
+    onStage?: (event: DetectorStageEvent) => void,
+  ): Promise<readonly DetectedFaceLike[]>;
+}
+
+/**
+ * One pipeline stage finished: the detector's three (after each stage's device read), then 'align'
+ * (the batched warp, after a one-value read so the lap is honest on asynchronous backends) and
+ * 'embed' (forward passes and the read of embeddings and crops). For benchmarks and progress.
+ */
+export type PipelineStageEvent =
+  | DetectorStageEvent
+  | { readonly stage: 'align'; readonly faces: number }
+  | { readonly stage: 'embed'; readonly faces: number };
+
+export type PipelineStageListener = (event: PipelineStageEvent) => void;
 
 export interface AnalyzedFace {
   readonly box: Box;
@@ -47,13 +72,38 @@ export interface AnalyzeOptions {
   readonly detectPadding?: number;
   /** Keep at most this many faces, largest boxes first. Default: all. */
   readonly maxFaces?: number;
+  /**
+   * Decoded size ÷ the photo's own size, when decoding shrank it (the input policy's 4096 px limit);
+   * default 1. The detector's minFaceLimit means pixels of the PHOTO, so it is scaled by this: a
+   * 24 MP photo decoded at 4096 px still has its 40 px faces looked for.
+   */
+  readonly sourceScale?: number;
   /** Faces per forward pass; default 16. */
   readonly maxBatch?: number;
   readonly align?: AlignOptions;
+  /**
+   * Called after each stage (see PipelineStageEvent). When given, alignment is followed by one extra
+   * one-value device read (free on WASM/CPU, a sync point on WebGL) so 'align' and 'embed' can be
+   * told apart.
+   */
+  readonly onStage?: PipelineStageListener;
 }
 
 // Structural, not instanceof: a second copy of tfjs-core (e.g. in a bundle) has its own Tensor class.
 const isTensor = (x: tf.Tensor3D | RgbImage): x is tf.Tensor3D => 'shape' in x;
+
+/**
+ * An RgbImage as a float32 [H, W, 3] tensor. The detector and the alignment compute in float32, so
+ * uploading floats (one host-side conversion) spares them a device copy of the whole image; int32
+ * (imageToTensor) would take the same memory.
+ */
+export function uploadImage(image: RgbImage): tf.Tensor3D {
+  const { width, height, data } = image;
+  if (data.length !== width * height * 3) {
+    throw new Error(`image buffer has ${data.length} bytes, expected ${width}×${height}×3`);
+  }
+  return tf.tensor3d(new Float32Array(data), [height, width, 3], 'float32');
+}
 
 const boxArea = (b: readonly number[]) =>
   Math.max(0, (b[2] ?? 0) - (b[0] ?? 0)) * Math.max(0, (b[3] ?? 0) - (b[1] ?? 0));
@@ -76,7 +126,7 @@ function toPoints(landmarks: readonly (readonly number[])[]): Point[] {
 export async function embedDetectedFaces(
   image: tf.Tensor3D | RgbImage,
   faces: readonly DetectedFaceLike[],
-  embedder: Embedder,
+  embedder: AnyEmbedder,
   options: AnalyzeOptions = {},
 ): Promise<AnalyzedFace[]> {
   if (faces.length === 0) return [];
@@ -84,21 +134,38 @@ export async function embedDetectedFaces(
   const maxBatch = options.maxBatch ?? 16;
   const size = embedder.inputSize;
   const points = faces.map((f) => toPoints(f.landmarks));
-  const owned = isTensor(image) ? null : imageToTensor(image);
-  const packed = (() => {
+  const owned = isTensor(image) ? null : uploadImage(image);
+  let aligned: tf.Tensor4D;
+  try {
+    const source = owned ?? (image as tf.Tensor3D);
+    aligned =
+      embedder.faceCrop === 'box'
+        ? cropFaceBoxes(
+            source,
+            faces.map((f) => f.box),
+            size,
+          )
+        : alignFaces(source, points, embedder.template, options.align);
+  } finally {
+    owned?.dispose();
+  }
+  if (options.onStage !== undefined) {
     try {
-      const aligned = alignFaces(owned ?? (image as tf.Tensor3D), points, embedder.template, options.align);
-      return batchedRows(aligned, embedder, withCrops, maxBatch);
-    } finally {
-      owned?.dispose();
+      await settle(aligned);
+      options.onStage({ stage: 'align', faces: faces.length });
+    } catch (error) {
+      aligned.dispose();
+      throw error;
     }
-  })();
+  }
+  const packed = batchedRows(aligned, embedder, withCrops, maxBatch);
   let data: Float32Array;
   try {
     data = (await packed.data()) as Float32Array;
   } finally {
     packed.dispose();
   }
+  options.onStage?.({ stage: 'embed', faces: faces.length });
   const stride = embedder.dim + (withCrops ? size * size * 3 : 0);
   return faces.map((face, i) => {
     const row = data.subarray(i * stride, (i + 1) * stride);
@@ -114,13 +181,24 @@ export async function embedDetectedFaces(
   });
 }
 
+/** Waits until the device has computed `t`, by reading one of its values. */
+async function settle(t: tf.Tensor4D): Promise<void> {
+  if (t.size === 0) return;
+  const corner = tf.slice(t, [0, 0, 0, 0], [1, 1, 1, 1]);
+  try {
+    await corner.data();
+  } finally {
+    corner.dispose();
+  }
+}
+
 /**
  * `[N, dim (+ size²·3)]`: embeddings, followed by the rounded crop pixels when asked. Each chunk of
  * `maxBatch` faces runs in its own tidy (bounded memory); `aligned` is consumed.
  */
 function batchedRows(
   aligned: tf.Tensor4D,
-  embedder: Embedder,
+  embedder: AnyEmbedder,
   withCrops: boolean,
   maxBatch: number,
 ): tf.Tensor2D {
@@ -153,15 +231,17 @@ async function detectPadded(
   detector: FaceDetectorLike,
   image: tf.Tensor3D,
   pad: number,
+  overrides: DetectOverridesLike | undefined,
+  onStage: PipelineStageListener | undefined,
 ): Promise<DetectedFaceLike[]> {
-  if (pad === 0) return [...(await detector.detect(image))];
+  if (pad === 0) return [...(await detector.detect(image, overrides, onStage))];
   const padded = tf.pad(image, [
     [pad, pad],
     [pad, pad],
     [0, 0],
   ]);
   try {
-    const faces = await detector.detect(padded);
+    const faces = await detector.detect(padded, overrides, onStage);
     return faces.map((f) => ({
       box: f.box.map((v) => v - pad),
       score: f.score,
@@ -172,7 +252,16 @@ async function detectPadded(
   }
 }
 
-export type DetectOptions = Pick<AnalyzeOptions, 'minScore' | 'detectPadding' | 'maxFaces'>;
+export type DetectOptions = Pick<
+  AnalyzeOptions,
+  'minScore' | 'detectPadding' | 'maxFaces' | 'onStage' | 'sourceScale'
+>;
+
+/** Overrides for an image shrunk by `sourceScale` (none when it was not). */
+function overridesFor(sourceScale: number | undefined): DetectOverridesLike | undefined {
+  if (sourceScale === undefined || !(sourceScale > 0 && sourceScale < 1)) return undefined;
+  return { minFaceLimit: DEFAULT_DETECTOR_CONFIG.minFaceLimit * sourceScale };
+}
 
 /**
  * The detector's faces after the pipeline's filters (minScore, detectPadding, maxFaces), largest
@@ -183,11 +272,14 @@ export async function detectFaces(
   detector: FaceDetectorLike,
   options: DetectOptions = {},
 ): Promise<DetectedFaceLike[]> {
-  const tensor = isTensor(image) ? image : imageToTensor(image);
+  const tensor = isTensor(image) ? image : uploadImage(image);
   try {
     const minScore = options.minScore ?? Number.NEGATIVE_INFINITY;
     const pad = Math.max(0, Math.round(options.detectPadding ?? 0));
-    let faces = (await detectPadded(detector, tensor, pad)).filter((f) => f.score >= minScore);
+    const overrides = overridesFor(options.sourceScale);
+    let faces = (await detectPadded(detector, tensor, pad, overrides, options.onStage)).filter(
+      (f) => f.score >= minScore,
+    );
     faces = faces.sort((a, b) => boxArea(b.box) - boxArea(a.box));
     if (options.maxFaces !== undefined) faces = faces.slice(0, Math.max(0, options.maxFaces));
     return faces;
@@ -213,11 +305,11 @@ export interface AnalyzeImageOptions extends AnalyzeOptions {
 export async function analyzeImage(
   image: RgbImage | tf.Tensor3D,
   detector: FaceDetectorLike,
-  embedder: Embedder,
+  embedder: AnyEmbedder,
   options: AnalyzeImageOptions = {},
 ): Promise<AnalyzedFace[]> {
   const started = performance.now();
-  const tensor = isTensor(image) ? image : imageToTensor(image);
+  const tensor = isTensor(image) ? image : uploadImage(image);
   try {
     const detected = await detectFaces(tensor, detector, options);
     const detectedAt = performance.now();
@@ -236,7 +328,7 @@ export async function analyzeImage(
  */
 export async function embedAlignedCrops(
   crops: readonly RgbImage[],
-  embedder: Embedder,
+  embedder: AnyEmbedder,
   from: LandmarkTemplate = ARCFACE_112,
 ): Promise<Float32Array[]> {
   if (crops.length === 0) return [];
@@ -259,7 +351,7 @@ export async function embedAlignedCrops(
 /** The whole image resized (bilinear) to the embedder input, no detection: for checking ports. */
 export async function embedWholeImages(
   images: readonly RgbImage[],
-  embedder: Embedder,
+  embedder: AnyEmbedder,
 ): Promise<Float32Array[]> {
   if (images.length === 0) return [];
   const size = embedder.inputSize;

@@ -11,11 +11,15 @@ describe('detector config', () => {
   it('has the documented defaults, frozen', () => {
     expect(DEFAULT_DETECTOR_CONFIG).toEqual({
       minFaceSize: 20,
+      minFaceFraction: 1 / 40,
+      minFaceLimit: 40,
       scaleFactor: 0.709,
       thresholds: [0.6, 0.7, 0.7],
       nmsThresholds: { perScale: 0.5, crossScale: 0.7, rnet: 0.7, onet: 0.7 },
       maxFaces: Number.POSITIVE_INFINITY,
+      maxProposals: 300,
       maxDetectionSide: 3072,
+      preferredDetectionSide: 1280,
       resampling: 'area',
       borderCrops: 'pad',
     });
@@ -50,6 +54,13 @@ describe('detector config', () => {
     ['maxFaces', { maxFaces: 1.5 }],
     ['maxFaces', { maxFaces: -1 }],
     ['maxDetectionSide', { maxDetectionSide: 11 }],
+    ['minFaceFraction', { minFaceFraction: -0.1 }],
+    ['minFaceFraction', { minFaceFraction: 1 }],
+    ['minFaceLimit', { minFaceLimit: 0 }],
+    ['preferredDetectionSide', { preferredDetectionSide: 11 }],
+    ['minFaceLimit', { minFaceLimit: Number.NaN }],
+    ['maxProposals', { maxProposals: 0 }],
+    ['maxProposals', { maxProposals: 2.5 }],
     ['resampling', { resampling: 'nearest' as 'area' }],
     ['borderCrops', { borderCrops: 'mirror' as 'pad' }],
   ])('rejects an invalid %s', (field, overrides) => {
@@ -60,7 +71,13 @@ describe('detector config', () => {
   it('accepts Infinity to lift the caps', () => {
     const open = resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, {
       maxDetectionSide: Number.POSITIVE_INFINITY,
+      maxProposals: Number.POSITIVE_INFINITY,
+      minFaceFraction: 0,
+      minFaceLimit: Number.POSITIVE_INFINITY,
     });
+    expect(open.minFaceLimit).toBe(Number.POSITIVE_INFINITY);
     expect(open.maxDetectionSide).toBe(Number.POSITIVE_INFINITY);
+    expect(open.maxProposals).toBe(Number.POSITIVE_INFINITY);
+    expect(open.minFaceFraction).toBe(0);
   });
 });

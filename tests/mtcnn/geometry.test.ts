@@ -3,13 +3,14 @@
  * sampling positions, PyTorch's exact area bins, and the `mtcnn` package export shape.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DETECTOR_CONFIG } from '../../src/pipeline/mtcnn/config.ts';
 import type { DetectedFace } from '../../src/pipeline/mtcnn/detector.ts';
 import { toDetectedFaces } from '../../src/pipeline/mtcnn/detector.ts';
 import { adaptiveBins, cropHostPatches, resizeHostPixels } from '../../src/pipeline/mtcnn/exact-area.ts';
 import { toMtcnnPackageFormat } from '../../src/pipeline/mtcnn/export.ts';
 import { imageGeometry } from '../../src/pipeline/mtcnn/input.ts';
 import { cellsToBoxes } from '../../src/pipeline/mtcnn/pnet-stage.ts';
-import { pyramidLevels } from '../../src/pipeline/mtcnn/pyramid.ts';
+import { pyramidLevels, smallestFace } from '../../src/pipeline/mtcnn/pyramid.ts';
 import { cropSupersampling, windowsToCropBoxes } from '../../src/pipeline/mtcnn/resample.ts';
 
 describe('pyramidLevels', () => {
@@ -24,6 +25,49 @@ describe('pyramidLevels', () => {
   it('has no level for images smaller than minFaceSize', () => {
     expect(pyramidLevels(19, 500, 20, 0.709)).toEqual([]);
     expect(pyramidLevels(20, 500, 20, 0.709)).toHaveLength(1);
+  });
+});
+
+describe('smallestFace (relative minimum face size)', () => {
+  const photo = (height: number, width: number) => imageGeometry(height, width, DEFAULT_DETECTOR_CONFIG);
+
+  it('is minFaceSize on small photos and a fixed fraction of the longest side on larger ones', () => {
+    expect(smallestFace(photo(150, 150), DEFAULT_DETECTOR_CONFIG)).toBe(20);
+    expect(smallestFace(photo(469, 675), DEFAULT_DETECTOR_CONFIG)).toBe(20);
+    expect(smallestFace(photo(720, 1280), DEFAULT_DETECTOR_CONFIG)).toBe(32);
+    const absolute = { minFaceSize: 20, minFaceFraction: 0, minFaceLimit: 40 };
+    expect(smallestFace(photo(720, 1280), absolute)).toBe(20);
+  });
+
+  it('never exceeds minFaceLimit px of the original photo', () => {
+    // A 2 MP portrait, detected at 1280 px: 1/40 would be 51 px of the original; the limit keeps 40.
+    const portrait = photo(2048, 1665);
+    expect(portrait.detectionHeight).toBe(1280);
+    expect((smallestFace(portrait, DEFAULT_DETECTOR_CONFIG) * 2048) / 1280).toBeCloseTo(40, 6);
+    // 24 MP: detected at 3000 px (not 1280), where 40 px of the original are minFaceSize (20 px).
+    const large = photo(4000, 6000);
+    expect(large.detectionWidth).toBe(3000);
+    const minFace = smallestFace(large, DEFAULT_DETECTOR_CONFIG);
+    expect((minFace * 6000) / large.detectionWidth).toBeCloseTo(40, 6);
+  });
+
+  it("bounds P-Net's first level by the photo, not its pixel count, up to the limit", () => {
+    // 1280 px: the fraction decides, and the first level is 481 px long.
+    const [small] = pyramidLevels(
+      1280,
+      1280,
+      smallestFace(photo(1280, 1280), DEFAULT_DETECTOR_CONFIG),
+      0.709,
+    );
+    expect(small?.width).toBe(481);
+    // 2048 px, detected at 1280: the 40 px limit decides (25 px there, 12 / 25 of the side).
+    const [large] = pyramidLevels(
+      1280,
+      1280,
+      smallestFace(photo(2048, 2048), DEFAULT_DETECTOR_CONFIG),
+      0.709,
+    );
+    expect(large?.width).toBe(615);
   });
 });
 
@@ -54,9 +98,10 @@ describe('imageGeometry (large-photo cap)', () => {
     });
   });
 
-  it('keeps faces of 40 px in a 24 MP photo within reach at the default cap', () => {
-    const { detectionWidth } = imageGeometry(4000, 6000, 3072);
-    const smallestFaceInOriginal = (20 * 6000) / detectionWidth;
+  it('keeps faces of 40 px in a 24 MP photo within reach at the default cap and minimum face', () => {
+    const geometry = imageGeometry(4000, 6000, DEFAULT_DETECTOR_CONFIG);
+    const smallestFaceInOriginal =
+      (smallestFace(geometry, DEFAULT_DETECTOR_CONFIG) * 6000) / geometry.detectionWidth;
     expect(smallestFaceInOriginal).toBeLessThanOrEqual(40);
   });
 

@@ -13,6 +13,7 @@ import { DEFAULT_DETECTOR_CONFIG, DetectorConfigError } from '../../src/pipeline
 import {
   createFaceDetector,
   type DetectedFace,
+  type DetectorStageEvent,
   type FaceDetector,
 } from '../../src/pipeline/mtcnn/detector.ts';
 import type { DetectorInput } from '../../src/pipeline/mtcnn/input.ts';
@@ -180,6 +181,24 @@ describe('MTCNN robustness and tensor hygiene (WASM)', () => {
       expect(await detector.detect(image, { thresholds: [0.6, 0.7, 1] })).toEqual([]);
       expect(detector.config).toEqual(DEFAULT_DETECTOR_CONFIG);
       await expect(detector.detect(image, { scaleFactor: 1 })).rejects.toBeInstanceOf(DetectorConfigError);
+    },
+  );
+
+  it.skipIf(!hasShared)(
+    'reports each stage once, in order, and caps the candidates passed to R-Net',
+    async () => {
+      const image = await decodeImageFile(join(facesDir, 'groups/bbt4.jpg'));
+      const events: DetectorStageEvent[] = [];
+      const faces = await detector.detect(image, undefined, (event) => events.push(event));
+      expect(events.map((e) => e.stage)).toEqual(['pnet', 'rnet', 'onet']);
+      expect(events[2]).toEqual({ stage: 'onet', faces: faces.length });
+      const capped: DetectorStageEvent[] = [];
+      await detector.detect(image, { maxProposals: 7 }, (event) => capped.push(event));
+      expect(capped[0]).toMatchObject({ stage: 'pnet', candidates: 7 });
+      const [pnet] = events;
+      if (pnet?.stage !== 'pnet') throw new Error('no pnet event');
+      expect(pnet.candidates).toBeGreaterThan(7);
+      expect(pnet.candidates).toBeLessThanOrEqual(DEFAULT_DETECTOR_CONFIG.maxProposals);
     },
   );
 

@@ -39,6 +39,21 @@ export type BorderCrops = 'pad' | 'stretch';
 export interface DetectorConfig {
   /** Smallest face side (px of the detection image) the pyramid looks for. Default 20. */
   readonly minFaceSize: number;
+  /**
+   * Smallest face side as a fraction of the detection image's longest side; the pyramid starts at
+   * max(minFaceSize, minFaceFraction · longest side). P-Net's cost grows with pixels / smallest
+   * face², so a relative minimum bounds the detection work per photo instead of per pixel.
+   * In [0, 1); 0 = only minFaceSize counts (the reference's behaviour). Default 1/40: a 1280 px
+   * group shot is searched from 32 px faces, and P-Net's first level is ~480 px long.
+   */
+  readonly minFaceFraction: number;
+  /**
+   * Upper bound (px of the ORIGINAL photo) on the relative minimum: faces of this size are always
+   * searched for, however large the photo. Default 40, so a 24 MP photo (6000 px, detected at the
+   * 3072 px cap) still finds faces of 40 px, while a 2 MP portrait starts P-Net at ~600 px instead
+   * of ~1200. Infinity = the fraction alone decides.
+   */
+  readonly minFaceLimit: number;
   /** Ratio between consecutive pyramid levels, in (0, 1). Default 0.709 (≈ 1/√2). */
   readonly scaleFactor: number;
   /** Default [0.6, 0.7, 0.7] (facenet-pytorch; the `mtcnn` Python package uses [0.6, 0.7, 0.8]). */
@@ -48,12 +63,25 @@ export interface DetectorConfig {
   /** Keep at most this many faces (highest scores). Default Infinity; 0 returns no faces. */
   readonly maxFaces: number;
   /**
+   * P-Net candidates (after its NMS, highest scores first) passed to R-Net, which costs ~0.1–0.3 ms
+   * per candidate on WASM. An integer ≥ 1, or Infinity (the reference: all of them). Default 300
+   * (typical photos yield 50–650 at the default cap; a face keeps several candidates).
+   */
+  readonly maxProposals: number;
+  /**
    * Longest side (px) of the image the detector works on. Larger photos are downscaled to it and the
    * results mapped back to full resolution, which bounds time and memory. Default 3072: a 24 MP photo
-   * (6000 × 4000) is detected at 3072 × 2048, where minFaceSize 20 is 20 · 6000 / 3072 ≈ 39 px of the
-   * original, so faces of 40 px and more are still found. Infinity disables the cap.
+   * (6000 × 4000) can be detected at up to 3072 × 2048, where minFaceSize 20 is 20 · 6000 / 3072 ≈ 39
+   * px of the original, so faces of 40 px and more are still found. Infinity disables the cap.
    */
   readonly maxDetectionSide: number;
+  /**
+   * Longest side the detector prefers to work at (≤ maxDetectionSide wins). Larger photos are shrunk
+   * to it unless that would make a face of minFaceLimit px smaller than minFaceSize; then only as far
+   * as keeps it minFaceSize. Default 1280: P-Net, resampling and memory no longer grow with the
+   * pixel count of ordinary photos. Infinity = work at maxDetectionSide.
+   */
+  readonly preferredDetectionSide: number;
   /** Default 'area' (best parity with the reference; see docs/detector.md). */
   readonly resampling: Resampling;
   /** Default 'pad' (zero padding). */
@@ -67,11 +95,15 @@ export type DetectorOverrides = Partial<Omit<DetectorConfig, 'nmsThresholds'>> &
 
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
   minFaceSize: 20,
+  minFaceFraction: 1 / 40,
+  minFaceLimit: 40,
   scaleFactor: 0.709,
   thresholds: Object.freeze([0.6, 0.7, 0.7] as const),
   nmsThresholds: Object.freeze({ perScale: 0.5, crossScale: 0.7, rnet: 0.7, onet: 0.7 }),
   maxFaces: Number.POSITIVE_INFINITY,
+  maxProposals: 300,
   maxDetectionSide: 3072,
+  preferredDetectionSide: 1280,
   resampling: 'area',
   borderCrops: 'pad',
 });
@@ -98,16 +130,26 @@ function requireProbability(field: string, value: number): void {
 export function validateDetectorConfig(config: DetectorConfig): DetectorConfig {
   const {
     minFaceSize,
+    minFaceFraction,
+    minFaceLimit,
     scaleFactor,
     thresholds,
     nmsThresholds,
     maxFaces,
+    maxProposals,
     maxDetectionSide,
+    preferredDetectionSide,
     resampling,
     borderCrops,
   } = config;
   if (!(Number.isFinite(minFaceSize) && minFaceSize > 0)) {
     throw new DetectorConfigError('minFaceSize', minFaceSize, 'a finite number > 0');
+  }
+  if (!(minFaceFraction >= 0 && minFaceFraction < 1)) {
+    throw new DetectorConfigError('minFaceFraction', minFaceFraction, 'a number in [0, 1)');
+  }
+  if (!(minFaceLimit > 0)) {
+    throw new DetectorConfigError('minFaceLimit', minFaceLimit, 'a number > 0 or Infinity');
   }
   if (!(scaleFactor > 0 && scaleFactor < 1)) {
     throw new DetectorConfigError('scaleFactor', scaleFactor, 'a number in (0, 1)');
@@ -122,6 +164,9 @@ export function validateDetectorConfig(config: DetectorConfig): DetectorConfig {
   if (!(maxFaces === Number.POSITIVE_INFINITY || (Number.isInteger(maxFaces) && maxFaces >= 0))) {
     throw new DetectorConfigError('maxFaces', maxFaces, 'an integer ≥ 0 or Infinity');
   }
+  if (!(maxProposals === Number.POSITIVE_INFINITY || (Number.isInteger(maxProposals) && maxProposals >= 1))) {
+    throw new DetectorConfigError('maxProposals', maxProposals, 'an integer ≥ 1 or Infinity');
+  }
   // Below 12 px P-Net cannot run on any level, so a smaller cap could only ever return nothing.
   if (
     !(
@@ -130,6 +175,18 @@ export function validateDetectorConfig(config: DetectorConfig): DetectorConfig {
     )
   ) {
     throw new DetectorConfigError('maxDetectionSide', maxDetectionSide, 'an integer ≥ 12 or Infinity');
+  }
+  if (
+    !(
+      preferredDetectionSide === Number.POSITIVE_INFINITY ||
+      (Number.isInteger(preferredDetectionSide) && preferredDetectionSide >= 12)
+    )
+  ) {
+    throw new DetectorConfigError(
+      'preferredDetectionSide',
+      preferredDetectionSide,
+      'an integer ≥ 12 or Infinity',
+    );
   }
   if (resampling !== 'area' && resampling !== 'bilinear' && resampling !== 'exact-area') {
     throw new DetectorConfigError('resampling', resampling, "'area', 'bilinear' or 'exact-area'");
@@ -152,6 +209,8 @@ export function resolveDetectorConfig(
   const [pnet, rnet, onet] = thresholds;
   const merged: DetectorConfig = {
     minFaceSize: overrides.minFaceSize ?? base.minFaceSize,
+    minFaceFraction: overrides.minFaceFraction ?? base.minFaceFraction,
+    minFaceLimit: overrides.minFaceLimit ?? base.minFaceLimit,
     scaleFactor: overrides.scaleFactor ?? base.scaleFactor,
     thresholds: Object.freeze([pnet, rnet, onet] as const),
     nmsThresholds: Object.freeze({
@@ -161,7 +220,9 @@ export function resolveDetectorConfig(
       onet: overrides.nmsThresholds?.onet ?? base.nmsThresholds.onet,
     }),
     maxFaces: overrides.maxFaces ?? base.maxFaces,
+    maxProposals: overrides.maxProposals ?? base.maxProposals,
     maxDetectionSide: overrides.maxDetectionSide ?? base.maxDetectionSide,
+    preferredDetectionSide: overrides.preferredDetectionSide ?? base.preferredDetectionSide,
     resampling: overrides.resampling ?? base.resampling,
     borderCrops: overrides.borderCrops ?? base.borderCrops,
   };

@@ -17,7 +17,7 @@ import {
 } from './config.ts';
 import { type DetectorInput, type ImageGeometry, imageGeometry, inputShape } from './input.ts';
 import { proposeFaces } from './pnet-stage.ts';
-import { pyramidLevels } from './pyramid.ts';
+import { pyramidLevels, smallestFace } from './pyramid.ts';
 import { type FaceCandidates, outputFaces, refineFaces } from './refine-stage.ts';
 import { createImageSampler } from './sampler.ts';
 
@@ -41,6 +41,17 @@ export interface DetectedFace {
   ];
 }
 
+/**
+ * Reported once per stage, right after that stage's single device read (so a listener that reads
+ * the clock times the stage honestly on every backend): for benchmarks and progress, never results.
+ */
+export type DetectorStageEvent =
+  | { readonly stage: 'pnet'; readonly levels: number; readonly candidates: number }
+  | { readonly stage: 'rnet'; readonly candidates: number }
+  | { readonly stage: 'onet'; readonly faces: number };
+
+export type DetectorStageListener = (event: DetectorStageEvent) => void;
+
 export interface FaceDetector {
   /** The detector's validated configuration (frozen). */
   readonly config: DetectorConfig;
@@ -48,7 +59,11 @@ export interface FaceDetector {
    * Every face in `image`, highest score first (ties: larger box first). `overrides` apply to this
    * call only. Tiny, blank, grey and RGBA images give zero or correct faces; never throws for them.
    */
-  detect(image: DetectorInput, overrides?: DetectorOverrides): Promise<DetectedFace[]>;
+  detect(
+    image: DetectorInput,
+    overrides?: DetectorOverrides,
+    onStage?: DetectorStageListener,
+  ): Promise<DetectedFace[]>;
   /**
    * detect() afterwards throws. Frees the three networks' weights when the detector loaded them
    * (createFaceDetector), not when they were lent to it (faceDetectorFromNets). Await pending
@@ -97,12 +112,13 @@ function detectorOn(nets: CascadeNets, base: DetectorConfig, disposeNets: () => 
   let disposed = false;
   return {
     config: base,
-    detect: async (image, overrides) => {
+    detect: async (image, overrides, onStage) => {
       if (disposed) throw new Error('FaceDetector.detect() called after dispose()');
       return detectFaces(
         nets,
         overrides === undefined ? base : resolveDetectorConfig(base, overrides),
         image,
+        onStage,
       );
     },
     dispose: () => {
@@ -118,20 +134,26 @@ export async function detectFaces(
   nets: CascadeNets,
   config: DetectorConfig,
   input: DetectorInput,
+  onStage?: DetectorStageListener,
 ): Promise<DetectedFace[]> {
   const [height, width] = inputShape(input);
-  const geometry = imageGeometry(height, width, config.maxDetectionSide);
+  const geometry = imageGeometry(height, width, config);
   const { detectionHeight, detectionWidth } = geometry;
   // Crops are addressed relative to (side − 1); a 1-pixel-thin image cannot hold a face anyway.
   if (config.maxFaces === 0 || detectionHeight < 2 || detectionWidth < 2) return [];
-  const levels = pyramidLevels(detectionHeight, detectionWidth, config.minFaceSize, config.scaleFactor);
+  const minFace = smallestFace(geometry, config);
+  const levels = pyramidLevels(detectionHeight, detectionWidth, minFace, config.scaleFactor);
   if (levels.length === 0) return [];
   const sampler = await createImageSampler(input, geometry, config.resampling);
   try {
     const proposals = await proposeFaces(nets.pnet, sampler, levels, config);
+    onStage?.({ stage: 'pnet', levels: levels.length, candidates: boxCount(proposals.boxes) });
     const refined = await refineFaces(nets.rnet, sampler, proposals, config);
+    onStage?.({ stage: 'rnet', candidates: boxCount(refined.boxes) });
     const faces = await outputFaces(nets.onet, sampler, refined, config);
-    return toDetectedFaces(faces, geometry).slice(0, config.maxFaces);
+    const detected = toDetectedFaces(faces, geometry).slice(0, config.maxFaces);
+    onStage?.({ stage: 'onet', faces: detected.length });
+    return detected;
   } finally {
     sampler.dispose();
   }

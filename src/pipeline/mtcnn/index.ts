@@ -12,6 +12,8 @@ export {
   type CascadeNets,
   createFaceDetector,
   type DetectedFace,
+  type DetectorStageEvent,
+  type DetectorStageListener,
   type FaceDetector,
   faceDetectorFromNets,
   type Point,

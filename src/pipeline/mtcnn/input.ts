@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MODEL_SPECS } from '../../models/specs.ts';
-import { imageToTensor, type RgbImage } from '../image.ts';
+import type { RgbImage } from '../image.ts';
 import type { HostPixels } from './exact-area.ts';
 
 /**
@@ -50,13 +50,38 @@ export function inputShape(input: DetectorInput): readonly [number, number, numb
   return [height, width, channels];
 }
 
-/** The caller's size and the capped size the detector works at (aspect ratio kept, rounded). */
-export function imageGeometry(height: number, width: number, maxDetectionSide: number): ImageGeometry {
+/** What decides the size the detector works at (a subset of DetectorConfig). */
+export interface DetectionSizing {
+  readonly preferredDetectionSide: number;
+  readonly maxDetectionSide: number;
+  readonly minFaceSize: number;
+  readonly minFaceLimit: number;
+}
+
+/**
+ * Longest side the detector works at: the photo's own, shrunk to preferredDetectionSide — but never
+ * so far that a face of minFaceLimit px would be smaller than minFaceSize there — and never above
+ * maxDetectionSide (memory). A 2 MP portrait is detected at 1280 px; a 24 MP photo at 3000 px, where
+ * its 40 px faces are still 20 px.
+ */
+export function detectionSide(longest: number, sizing: DetectionSizing): number {
+  const keepsLimitInReach = (longest * sizing.minFaceSize) / sizing.minFaceLimit;
+  const wanted = Math.max(sizing.preferredDetectionSide, keepsLimitInReach);
+  return Math.min(longest, wanted, sizing.maxDetectionSide);
+}
+
+/** The caller's size and the size the detector works at (aspect ratio kept, rounded). */
+export function imageGeometry(
+  height: number,
+  width: number,
+  sizing: DetectionSizing | number,
+): ImageGeometry {
   const longest = Math.max(height, width);
-  if (longest <= maxDetectionSide) {
+  const side = typeof sizing === 'number' ? Math.min(longest, sizing) : detectionSide(longest, sizing);
+  if (longest <= side) {
     return { height, width, detectionHeight: height, detectionWidth: width };
   }
-  const shrink = maxDetectionSide / longest;
+  const shrink = side / longest;
   return {
     height,
     width,
@@ -67,7 +92,15 @@ export function imageGeometry(height: number, width: number, maxDetectionSide: n
 
 /** Any accepted input as a float32 [H, W, 3] RGB tensor in 0..255 (call inside tf.tidy). */
 export function toRgbFloat(input: DetectorInput): tf.Tensor3D {
-  if (isRgbImage(input)) return tf.cast(imageToTensor(input), 'float32');
+  if (isRgbImage(input)) {
+    // Converted on the host: the bytes must become floats anyway, and a device-side cast would copy
+    // the whole image once more.
+    const { width, height, data } = input;
+    if (data.length !== width * height * 3) {
+      throw new Error(`image buffer has ${data.length} bytes, expected ${width}×${height}×3`);
+    }
+    return tf.tensor3d(new Float32Array(data), [height, width, 3], 'float32');
+  }
   const [height, width, channels] = inputShape(input);
   const pixels = tf.cast(tf.reshape(input, [height, width, channels]), 'float32') as tf.Tensor3D;
   if (channels === 3) return pixels;

@@ -125,8 +125,9 @@ function concatArrays(parts: readonly Float32Array[]): Float32Array {
 }
 
 /**
- * Stage 1 box logic: per-level threshold and NMS, cross-level NMS, regression, squaring. NMS uses
- * IoU without the +1 and the regression uses x2 − x1, as the reference (torchvision NMS) does.
+ * Stage 1 box logic: per-level threshold and NMS, cross-level NMS, at most `maxProposals` survivors,
+ * regression, squaring. NMS uses IoU without the +1 and the regression uses x2 − x1, as the reference
+ * (torchvision NMS) does.
  */
 export function proposalsFromLevels(outputs: readonly LevelOutput[], config: DetectorConfig): ScoredBoxes {
   const union = { mode: 'union', inclusive: false } as const;
@@ -142,7 +143,10 @@ export function proposalsFromLevels(outputs: readonly LevelOutput[], config: Det
   const boxes = concatArrays(kept.map((k) => k.boxes));
   const scores = concatArrays(kept.map((k) => k.scores));
   const offsets = concatArrays(kept.map((k) => k.offsets));
-  const keep = nonMaxSuppression(boxes, scores, config.nmsThresholds.crossScale, union);
+  // NMS returns the survivors highest score first, so the cap keeps the most face-like windows.
+  const survivors = nonMaxSuppression(boxes, scores, config.nmsThresholds.crossScale, union);
+  const keep =
+    survivors.length > config.maxProposals ? survivors.subarray(0, config.maxProposals) : survivors;
   const regressed = regressBoxes(selectRows(boxes, 4, keep), selectRows(offsets, 4, keep), false);
   return { boxes: squareBoxes(regressed), scores: selectRows(scores, 1, keep) };
 }

@@ -3,6 +3,8 @@
  * float64 in the same order as the reference so the levels (and hence the boxes) are identical.
  */
 
+import type { ImageGeometry } from './input.ts';
+
 /** P-Net's receptive field: a 12 × 12 window of the level becomes one output cell. */
 export const PNET_CELL = 12;
 /** P-Net output cells are 2 level pixels apart (one 2 × 2 max-pool). */
@@ -13,6 +15,26 @@ export interface PyramidLevel {
   readonly scale: number;
   readonly height: number;
   readonly width: number;
+}
+
+/**
+ * The smallest face (detection-image px) the pyramid looks for: minFaceSize, or minFaceFraction of the
+ * longest side when that is larger — but never more than minFaceLimit px of the original photo. The
+ * fraction bounds P-Net's work per photo instead of per pixel; the limit keeps small faces in large
+ * photos within reach.
+ */
+export function smallestFace(
+  geometry: ImageGeometry,
+  config: {
+    readonly minFaceSize: number;
+    readonly minFaceFraction: number;
+    readonly minFaceLimit: number;
+  },
+): number {
+  const longest = Math.max(geometry.detectionHeight, geometry.detectionWidth);
+  const detectionScale = longest / Math.max(geometry.height, geometry.width);
+  const relative = Math.min(config.minFaceFraction * longest, config.minFaceLimit * detectionScale);
+  return Math.max(config.minFaceSize, relative);
 }
 
 /**
