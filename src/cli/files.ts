@@ -18,8 +18,13 @@ export const IMAGE_EXTENSIONS = new Set([
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Reads `public/models/<path>` (or `<modelsDir>/<path>`). */
-export function modelFileReader(modelsDir = join(projectRoot, 'public/models')): ModelFileReader {
+/**
+ * Reads `public/models/<path>` (or `<modelsDir>/<path>`). FACECHECK_MODELS_DIR overrides the default
+ * folder (tests point it at a damaged copy).
+ */
+export function modelFileReader(
+  modelsDir = process.env.FACECHECK_MODELS_DIR ?? join(projectRoot, 'public/models'),
+): ModelFileReader {
   return async (path) => {
     const bytes = await readFile(join(modelsDir, path));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -7,8 +7,9 @@
  *   facecheck identify --gallery <dir: one folder per person> <images…> [--top k] [--json]
  *   facecheck pairs --pairs <csv: file_x,file_y,label> --root <dir> | --folders <dir> [--aligned]
  *   facecheck embed <images…> [--no-detect] [--json]
+ *   facecheck import-model <file.h5> [--float16] [--models-dir <dir>]
  *
- * Common: --model mobilefacenet|facerecognitionnet, --tta / --no-tta, --backend wasm|cpu.
+ * Common: --model mobilefacenet|facerecognitionnet|<imported id>, --tta / --no-tta, --backend wasm|cpu.
  * Directories given as images expand to the images inside them. Every file that cannot be read or
  * holds no face gets its own line with the reason and the run goes on.
  * Exit code: 0 every file analysed with ≥ 1 face; 1 some file failed or held no face; 2 usage or
@@ -17,15 +18,23 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_EMBEDDER, EMBEDDER_IDS, isEmbedderId } from '../models/embedders.ts';
+import {
+  DEFAULT_EMBEDDER,
+  EMBEDDER_IDS,
+  IMPORTED_EMBEDDER_IDS,
+  isEmbedderId,
+  isImportedEmbedderId,
+} from '../models/embedders.ts';
 import { isDistanceMetric } from '../pipeline/distance.ts';
 import { createEmbedder } from '../pipeline/embedders/create.ts';
-import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
+import { indexVerifiedReader } from '../pipeline/models/verified-reader.ts';
 import type { InputMode } from './analyze.ts';
 import { initNodeBackend } from './backend.ts';
 import { type CommandContext, runDetect, runEmbed, runIdentify, runPairs, runVerify } from './commands.ts';
 import { type CliDetector, loadDetector } from './detector.ts';
 import { modelFileReader } from './files.ts';
+import { createImportedEmbedder, DEFAULT_MODELS_DIR, runImportModel } from './import-model.ts';
 
 const USAGE = `Usage: facecheck <command> [options] <images…>
 
@@ -36,9 +45,14 @@ Commands:
   identify  --gallery <dir with one folder per person> <images…> [--top k] [--threshold t] [--json]
   pairs     --pairs <csv: file_x,file_y,label> [--root <dir>]  |  --folders <dir> [--aligned]
   embed     <images…> [--no-detect] [--json]
+  import-model <file.h5> [--float16]    convert a keras-vggface .h5 into <models dir>/<id>/
 
 Options:
-  --model <id>        ${EMBEDDER_IDS.join(' | ')} (default ${DEFAULT_EMBEDDER})
+  --model <id>        ${EMBEDDER_IDS.join(' | ')} (default ${DEFAULT_EMBEDDER}),
+                      or an imported ${IMPORTED_EMBEDDER_IDS.join(' | ')}
+  --face-crop <c>     imported models: box (the recipe: detector box resized, default) | aligned
+  --models-dir <dir>  where imported models are written and read (default public/models)
+  --float16           import-model: store weights as float16 (half the size)
   --metric <m>        cosine | euclidean | euclidean-l2 (default: the model's)
   --threshold <t>     decision distance (default: the model's calibrated threshold)
   --tta, --no-tta     horizontal-flip test-time augmentation (default: the model's)
@@ -52,7 +66,7 @@ Exit code: 0 all files analysed with a face, 1 some file failed or had no face, 
 
 class UsageError extends Error {}
 
-const COMMANDS = ['detect', 'verify', 'identify', 'pairs', 'embed'] as const;
+const COMMANDS = ['detect', 'verify', 'identify', 'pairs', 'embed', 'import-model'] as const;
 type Command = (typeof COMMANDS)[number];
 
 function parse(argv: readonly string[]) {
@@ -71,6 +85,9 @@ function parse(argv: readonly string[]) {
       folders: { type: 'string' },
       aligned: { type: 'boolean' },
       'no-detect': { type: 'boolean' },
+      float16: { type: 'boolean' },
+      'models-dir': { type: 'string' },
+      'face-crop': { type: 'string' },
       model: { type: 'string' },
       metric: { type: 'string' },
       threshold: { type: 'string' },
@@ -113,15 +130,31 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined && values.help !== true ? 2 : 0;
   }
-  let embedder: Embedder | null = null;
+  let embedder: AnyEmbedder | null = null;
   let detector: CliDetector | null = null;
   try {
     if (!(COMMANDS as readonly string[]).includes(command))
       throw new UsageError(`unknown command "${command}"`);
     const cmd = command as Command;
+    const modelsDir = values['models-dir'] ?? DEFAULT_MODELS_DIR;
+    if (cmd === 'import-model') {
+      const [file, ...extra] = inputs;
+      if (file === undefined || extra.length > 0)
+        throw new UsageError('import-model needs exactly one .h5 file');
+      return await runImportModel(file, {
+        storage: values.float16 === true ? 'float16' : 'float32',
+        modelsDir,
+        json: values.json === true,
+      });
+    }
     const modelId = values.model ?? DEFAULT_EMBEDDER;
-    if (!isEmbedderId(modelId))
-      throw new UsageError(`unknown --model "${modelId}" (${EMBEDDER_IDS.join(', ')})`);
+    if (!isEmbedderId(modelId) && !isImportedEmbedderId(modelId))
+      throw new UsageError(
+        `unknown --model "${modelId}" (${[...EMBEDDER_IDS, ...IMPORTED_EMBEDDER_IDS].join(', ')})`,
+      );
+    const faceCrop = values['face-crop'] ?? 'box';
+    if (faceCrop !== 'box' && faceCrop !== 'aligned')
+      throw new UsageError('--face-crop must be box or aligned');
     if (values.metric !== undefined && !isDistanceMetric(values.metric))
       throw new UsageError(`unknown --metric "${values.metric}"`);
     if (values.tta === true && values['no-tta'] === true)
@@ -144,10 +177,16 @@ export async function main(argv: readonly string[]): Promise<number> {
           ? 'aligned'
           : 'detect';
     const backend = await initNodeBackend(backendName);
-    const read = modelFileReader();
+    // Checked against index.json: a damaged model file is named with the fix, not loaded as garbage.
+    const read = indexVerifiedReader(modelFileReader());
     const flipTta = values.tta === true ? true : values['no-tta'] === true ? false : undefined;
-    if (cmd !== 'detect')
-      embedder = await createEmbedder(modelId, read, flipTta === undefined ? {} : { flipTta });
+    if (isImportedEmbedderId(modelId) && flipTta !== undefined)
+      throw new UsageError('--tta / --no-tta apply to the shipped models only (the recipe uses no flip)');
+    if (cmd !== 'detect') {
+      embedder = isImportedEmbedderId(modelId)
+        ? await createImportedEmbedder(modelId, modelsDir, faceCrop)
+        : await createEmbedder(modelId, read, flipTta === undefined ? {} : { flipTta });
+    }
     if (mode === 'detect') detector = await loadDetector(read);
     const ctx: CommandContext = {
       backend,

@@ -7,7 +7,7 @@ import { createContext, useContext } from 'react';
 import { createStore, type StoreApi, useStore } from 'zustand';
 import { MODEL_IDS, MODEL_SPECS, type ModelId } from '../models/specs.ts';
 import type { BackendInfo, BackendName, EngineStatus, LoadProgress } from '../worker/api.ts';
-import type { EngineClient } from '../worker/client.ts';
+import type { EngineClient, EngineRestart } from '../worker/client.ts';
 import type { BackendMemory } from './backend-memory.ts';
 
 export type EnginePhase = 'starting' | 'loading' | 'ready' | 'error';
@@ -30,6 +30,18 @@ export interface EngineError {
   readonly fixCommand: string | null;
 }
 
+/**
+ * The last fault the engine recovered from, for the one-line notice: what happened, how many
+ * unfinished photos were sent again, and the backend it switched to (after a lost GPU).
+ */
+export interface EngineNotice {
+  readonly cause: EngineRestart['cause'];
+  readonly rerun: number;
+  readonly backend: BackendName | null;
+  /** How many times the engine was restarted in this tab. */
+  readonly restarts: number;
+}
+
 export interface EngineState {
   readonly phase: EnginePhase;
   readonly requestedBackend: BackendName | null;
@@ -38,7 +50,10 @@ export interface EngineState {
   readonly totalBytes: number | null;
   readonly status: EngineStatus | null;
   readonly error: EngineError | null;
+  readonly notice: EngineNotice | null;
   begin(requested: BackendName | null): void;
+  /** The worker died or lost its GPU and a new one is starting (the client re-sends unfinished photos). */
+  restarting(restart: EngineRestart): void;
   applyProgress(progress: LoadProgress): void;
   succeed(status: EngineStatus): void;
   fail(error: unknown): void;
@@ -79,6 +94,7 @@ export function createEngineStore(): EngineStore {
       totalBytes: null,
       status: null,
       error: null,
+      notice: null,
 
       begin(requested) {
         set({
@@ -87,6 +103,18 @@ export function createEngineStore(): EngineStore {
           backend: null,
           models: pendingModels(),
           error: null,
+        });
+      },
+
+      restarting({ cause, interrupted, backend }) {
+        const restarts = (get().notice?.restarts ?? 0) + 1;
+        set({
+          phase: 'starting',
+          backend: null,
+          status: null,
+          models: pendingModels(),
+          error: null,
+          notice: { cause, rerun: interrupted, backend, restarts },
         });
       },
 
@@ -149,8 +177,10 @@ export async function startEngine(
   backend: BackendName | null,
   memory: BackendMemory | null = null,
 ): Promise<void> {
-  const { begin, applyProgress, succeed, fail } = store.getState();
+  const { begin, applyProgress, succeed, fail, restarting } = store.getState();
   begin(backend);
+  // Restarts after a crash or a lost GPU replay the start-up in the store; the tab lives as long.
+  client.observeRestarts({ restarting, progress: applyProgress, restarted: succeed, failed: fail });
   const remembered = backend === null ? (memory?.recall() ?? null) : null;
   try {
     const status = await client.init(
@@ -162,6 +192,17 @@ export async function startEngine(
   } catch (error) {
     fail(error);
   }
+}
+
+/** The notice in one line: "The engine stopped and was restarted; 1 unfinished photo was run again." */
+export function describeNotice({ cause, rerun, backend }: EngineNotice): string {
+  const photos = rerun === 1 ? '1 unfinished photo was' : `${rerun} unfinished photos were`;
+  const redone = rerun === 0 ? 'no photo was lost' : `${photos} run again`;
+  if (cause === 'gpu-lost') {
+    const fallback = backend === 'wasm' ? 'FaceCheck switched to WebAssembly' : 'the engine was restarted';
+    return `The GPU (WebGL) stopped working, so ${fallback}; ${redone}.`;
+  }
+  return `The engine stopped unexpectedly and was restarted; ${redone}.`;
 }
 
 export const EngineStoreContext = createContext<EngineStore | null>(null);

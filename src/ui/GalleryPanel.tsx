@@ -4,7 +4,8 @@
  * the user clicks "Save in this browser".
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { EMBEDDER_SPECS } from '../models/embedders.ts';
+import { embedderFacts } from '../models/embedder-facts.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import { requestPersistentStorage } from '../pwa/persist-storage.ts';
 import {
   forgetSavedGallery,
@@ -13,7 +14,7 @@ import {
   type SavedGalleryInfo,
   saveGallery,
 } from '../state/gallery-db.ts';
-import { MAX_GALLERY_FILE_BYTES, parseGalleryFile, toGalleryFile } from '../state/gallery-file.ts';
+import { readGalleryFile, toGalleryFile } from '../state/gallery-file.ts';
 import { useSession, useSessionStore } from '../state/session-store.ts';
 import { downloadText, timestampedName } from './download.ts';
 import { plural } from './format.ts';
@@ -22,7 +23,7 @@ import { useGallery } from './useGallery.ts';
 
 type Notice = { readonly tone: 'ok' | 'error'; readonly text: string } | null;
 
-const modelName = (id: keyof typeof EMBEDDER_SPECS) => EMBEDDER_SPECS[id].title.split(' (')[0];
+const modelName = (id: AnyEmbedderId) => embedderFacts(id).name;
 
 export function GalleryPanel() {
   const store = useSessionStore();
@@ -98,9 +99,8 @@ export function GalleryPanel() {
 
   const importFile = (file: File) =>
     run(async () => {
-      if (file.size > MAX_GALLERY_FILE_BYTES)
-        return { tone: 'error', text: 'This file is too large to be a FaceCheck gallery.' };
-      const parsed = parseGalleryFile(await file.text(), embedder);
+      // Refuses an oversized file from its size, before reading it.
+      const parsed = await readGalleryFile(file, embedder);
       if (!parsed.ok) return { tone: 'error', text: parsed.message };
       store.getState().importGallery(parsed.file);
       return { tone: 'ok', text: `Imported ${plural(parsed.file.people.length, 'person', 'people')}.` };

@@ -6,6 +6,7 @@
  */
 import { type ReactNode, useId, useState } from 'react';
 import {
+  describeNotice,
   type EngineError,
   type EngineState,
   type ModelProgress,
@@ -160,6 +161,18 @@ export function StatusPanel() {
           {expanded ? 'Hide details' : 'Show details'}
         </button>
       </header>
+      {state.notice !== null && (
+        // Outside the folding details: a recovered fault is told even when they are closed.
+        <p
+          className="engine-notice"
+          role="status"
+          data-testid="engine-notice"
+          data-cause={state.notice.cause}
+          data-rerun={state.notice.rerun}
+        >
+          {describeNotice(state.notice)}
+        </p>
+      )}
       <div id={bodyId} hidden={!expanded}>
         {state.error !== null && <ErrorCard error={state.error} />}
 

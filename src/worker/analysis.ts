@@ -5,7 +5,7 @@
  * bad file never stops a batch.
  */
 import { type AcceptedInput, checkInput, inputProblems } from '../io/input-policy.ts';
-import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
 import {
   type AnalyzeTimings,
   analyzeImage,
@@ -21,6 +21,7 @@ import type {
   PhotoInput,
   PhotoProblem,
 } from './api.ts';
+import type { BitmapCounter } from './bitmap-counter.ts';
 
 /** Thrown inside this module to leave the happy path with a problem already worded for the user. */
 class PhotoProblemError extends Error {
@@ -59,12 +60,21 @@ function rgbToRgba({ width, height, data }: RgbImage): FaceCrop {
   return { width, height, rgba };
 }
 
+/** Analysis size ÷ the photo's own size (1 unless the input policy shrinks it). */
+function shrinkOf(info: AcceptedInput): number {
+  return info.analysis.width / info.header.width;
+}
+
 /**
  * Bytes → upright RGB at the analysis size. `colorSpaceConversion: 'none'` keeps the stored values
  * (as the Node decoder and the detector's reference do); the bitmap is closed whatever happens, so a
- * long batch holds at most one decoded photo.
+ * long batch holds at most one decoded photo (`bitmaps` counts them, so a test can prove it).
  */
-async function decode(bytes: Uint8Array<ArrayBuffer>, info: AcceptedInput): Promise<RgbImage> {
+async function decode(
+  bytes: Uint8Array<ArrayBuffer>,
+  info: AcceptedInput,
+  bitmaps: BitmapCounter | undefined,
+): Promise<RgbImage> {
   const target = uprightSize(info);
   const downscale = info.analysis.width !== info.header.width || info.analysis.height !== info.header.height;
   let bitmap: ImageBitmap;
@@ -81,6 +91,7 @@ async function decode(bytes: Uint8Array<ArrayBuffer>, info: AcceptedInput): Prom
       message: inputProblems.corrupt(info.format, messageOf(error)).message,
     });
   }
+  bitmaps?.opened();
   try {
     const { width, height } = bitmap;
     const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
@@ -89,6 +100,8 @@ async function decode(bytes: Uint8Array<ArrayBuffer>, info: AcceptedInput): Prom
     return { width, height, data: rgbaToRgb(context.getImageData(0, 0, width, height).data, width, height) };
   } finally {
     bitmap.close();
+    // A closed ImageBitmap reads as 0 × 0: count only what was really released.
+    if (bitmap.width === 0) bitmaps?.closed();
   }
 }
 
@@ -105,13 +118,18 @@ function toWire(face: PipelineFace): AnalyzedFace {
 
 export interface AnalysisModels {
   readonly detector: FaceDetectorLike;
-  readonly embedder: Embedder;
+  readonly embedder: AnyEmbedder;
+}
+
+/** The models, and optionally the engine's count of decoded images (diagnostics). */
+export interface AnalysisContext extends AnalysisModels {
+  readonly bitmaps?: BitmapCounter;
 }
 
 /** Never throws: a photo that cannot be analysed resolves to `{ ok: false, problem }`. */
 export async function analyzePhoto(
   input: PhotoInput,
-  { detector, embedder }: AnalysisModels,
+  { detector, embedder, bitmaps }: AnalysisContext,
   onStage: (stage: AnalysisStage) => void = () => {},
 ): Promise<PhotoAnalysis> {
   const started = performance.now();
@@ -122,7 +140,7 @@ export async function analyzePhoto(
       return { ok: false, problem: { code: check.problem.code, message: check.problem.message } };
 
     onStage('decoding');
-    const image = await decode(bytes, check.info);
+    const image = await decode(bytes, check.info, bitmaps);
     const decoded = performance.now();
 
     onStage('detecting');
@@ -130,6 +148,7 @@ export async function analyzePhoto(
     // Largest face first (the pipeline's order): face 0 is the one a portrait is of.
     const faces = await analyzeImage(image, detector, embedder, {
       crops: true,
+      sourceScale: shrinkOf(check.info),
       onEmbedding: () => onStage('embedding'),
       onTimings: (timings) => {
         stages = timings;
@@ -160,11 +179,11 @@ export async function analyzePhoto(
  * Bytes → exactly the pixels analyzePhoto would analyse (same policy check, same decode), for the
  * worker's diagnostics. A rejected or undecodable photo throws with the user-facing message.
  */
-export async function decodePhotoInput(input: PhotoInput): Promise<RgbImage> {
+export async function decodePhotoInput(input: PhotoInput, bitmaps?: BitmapCounter): Promise<RgbImage> {
   const bytes = new Uint8Array(input.bytes);
   const check = checkInput(bytes, input.name);
   if (!check.ok) throw new Error(check.problem.message);
-  return decode(bytes, check.info);
+  return decode(bytes, check.info, bitmaps);
 }
 
 /** Every ArrayBuffer a result holds, for comlink's transfer list (no copies across the boundary). */

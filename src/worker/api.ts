@@ -2,9 +2,10 @@
  * The typed RPC contract between the page and the inference worker. Both sides import only types
  * and constants from here, so the page bundle never pulls in tfjs.
  */
-import type { EmbedderId } from '../models/embedders.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import { MODEL_SPECS, type ModelId } from '../models/specs.ts';
 import type { DetectedFace } from '../pipeline/mtcnn/index.ts';
+import type { ImportedModelsApi } from './imported-models-api.ts';
 import type { KioskApi } from './kiosk-analysis.ts';
 
 /**
@@ -129,7 +130,7 @@ export interface PhotoInput {
 }
 
 export interface AnalyzePhotoOptions {
-  readonly embedder: EmbedderId;
+  readonly embedder: AnyEmbedderId;
 }
 
 /**
@@ -192,7 +193,7 @@ export interface PhotoTimings {
 export type PhotoAnalysis =
   | {
       readonly ok: true;
-      readonly embedder: EmbedderId;
+      readonly embedder: AnyEmbedderId;
       /** Size of the analysed image: upright (EXIF applied) and downscaled per the input policy. */
       readonly width: number;
       readonly height: number;
@@ -202,12 +203,38 @@ export type PhotoAnalysis =
     }
   | { readonly ok: false; readonly problem: PhotoProblem };
 
-/** The kiosk's camera calls (KioskApi) live in ./kiosk-analysis.ts. */
-export interface EngineApi extends KioskApi {
+/**
+ * What the worker holds right now, for leak checks (e2e/bad-input.spec.ts): tfjs tensors, and
+ * decoded images (ImageBitmaps) alive and at most alive at once since the worker started.
+ */
+export interface WorkerMemory {
+  readonly tensors: number;
+  readonly tensorBytes: number;
+  readonly liveBitmaps: number;
+  readonly maxLiveBitmaps: number;
+  readonly decodedBitmaps: number;
+}
+
+/** The kiosk's camera calls live in ./kiosk-analysis.ts, the imported models' in ./imported-models-api.ts. */
+export interface EngineApi extends KioskApi, ImportedModelsApi {
   /** Picks a backend and loads every model; idempotent (a second call returns the first result). */
   init(options: InitOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineStatus>;
   /** Rejects until `init` has succeeded. */
   status(): Promise<EngineStatus>;
+  /**
+   * Holds the Web Lock `name` for the worker's whole life, so the page notices when it dies
+   * (life-lock.ts). Resolves once held; false when the browser has no Web Locks.
+   */
+  holdLifeLock(name: string): Promise<boolean>;
+  /** Calls `onLost` once if the WebGL context tfjs computes on is lost; false when not on WebGL. */
+  watchGpu(onLost: () => void): Promise<boolean>;
+  /** Test-only: loses the WebGL context (WEBGL_lose_context) as a GPU reset would; false off WebGL. */
+  loseGpuContextForTest(): Promise<boolean>;
+  /**
+   * Diagnostic: live counts, unlike `status` (fixed at start-up). Works before `init` too (tensor
+   * counts are then those of whatever backend tfjs has, usually none).
+   */
+  memory(): Promise<WorkerMemory>;
   /** Diagnostic: executes a graph model on one input and returns the named outputs, in order. */
   runModel(id: GraphModelId, input: TensorData, outputs: readonly string[]): Promise<TensorData[]>;
   /**

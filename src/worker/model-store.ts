@@ -13,6 +13,7 @@ import { MODEL_IDS, MODEL_SPECS, type ModelId, type ModelIndex } from '../models
 import { createEmbedder, embedderFromGraph } from '../pipeline/embedders/create.ts';
 import type { Embedder } from '../pipeline/embedders/embedder.ts';
 import { loadGraphModel, loadWeightMap, type ModelFileReader } from '../pipeline/models/load-model.ts';
+import { verifiedReader } from '../pipeline/models/verified-reader.ts';
 import { type FaceDetector, faceDetectorFromNets } from '../pipeline/mtcnn/index.ts';
 import type { GraphModelId, LoadedModelInfo, LoadProgress } from './api.ts';
 
@@ -84,6 +85,8 @@ export async function loadModels(
   onProgress: (progress: LoadProgress) => void,
 ): Promise<LoadedModels> {
   const index = await readModelIndex(read);
+  // Sizes and sha256 from the index: a damaged weight file fails here instead of loading silently.
+  const readListed = verifiedReader(read, index);
   const bytesOf = (id: ModelId) => index.models[id].files.reduce((sum, file) => sum + file.bytes, 0);
   const bytesById = Object.fromEntries(MODEL_IDS.map((id) => [id, bytesOf(id)])) as Record<ModelId, number>;
   onProgress({
@@ -109,10 +112,11 @@ export async function loadModels(
     const started = performance.now();
     try {
       const embedderId = embedderOfModel(id);
-      if (isGraphSpec(id)) graphs.set(id, await loadGraphModel(id, read));
+      if (isGraphSpec(id)) graphs.set(id, await loadGraphModel(id, readListed));
       // A weights-format embedder keeps its own (folded) copy of the weights: no raw map to hold.
-      else if (embedderId !== undefined) embedders.set(embedderId, await createEmbedder(embedderId, read));
-      else weightMaps.set(id, await loadWeightMap(id, read));
+      else if (embedderId !== undefined)
+        embedders.set(embedderId, await createEmbedder(embedderId, readListed));
+      else weightMaps.set(id, await loadWeightMap(id, readListed));
     } catch (error) {
       onProgress({
         kind: 'model-failed',

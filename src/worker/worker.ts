@@ -7,12 +7,18 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { expose, releaseProxy, transfer } from 'comlink';
-import type { Embedder } from '../pipeline/embedders/embedder.ts';
+import { isImportedEmbedderId } from '../models/embedders.ts';
+import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
 import { analyzePhoto, decodePhotoInput, transferablesOf } from './analysis.ts';
 import type { AnalysisStage, EngineApi, EngineStatus, PhotoAnalysis, TensorData } from './api.ts';
 import { isGraphModelId } from './api.ts';
 import { initBackend } from './backend.ts';
+import { createBitmapCounter } from './bitmap-counter.ts';
+import { GpuContextLostError } from './engine-faults.ts';
+import { type GpuWatch, watchGpuContext } from './gpu-watch.ts';
+import { createImportedModels, type ImportedModels, importedModelsCalls } from './imported-models.ts';
 import { createKioskAnalysis } from './kiosk-analysis.ts';
+import { holdLifeLock } from './life-lock.ts';
 import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
 
 interface Ready {
@@ -52,17 +58,32 @@ export function createEngine(): EngineApi {
   // Photos run one after another even if the page sends several: each holds a decoded image and
   // its tensors, and interleaving them would only add memory, not speed.
   let previousPhoto: Promise<unknown> = Promise.resolve();
+  // Decoded images alive in this worker (diagnostics: proves a long batch keeps them bounded).
+  const bitmaps = createBitmapCounter();
+
+  // The WebGL context's watcher when on WebGL: its loss voids every result computed since.
+  let gpu: GpuWatch | null = null;
+  // keras-vggface models the user imported ("Add model…" or the CLI); known once init has the models URL.
+  let imported: ImportedModels | null = null;
 
   const requireReady = (): Ready => {
     if (ready === null) throw new Error('engine not initialised: call init() first');
     return ready;
   };
 
+  const requireImported = (): ImportedModels => {
+    requireReady();
+    if (imported === null) throw new Error('engine not initialised: call init() first');
+    return imported;
+  };
+
   const boot = async (...[options, onProgress]: Parameters<EngineApi['init']>): Promise<Ready> => {
     const started = performance.now();
     const backend = await initBackend(options.backend, options.remembered);
+    gpu = watchGpuContext();
     onProgress({ kind: 'backend', info: backend });
     const models = await loadModels(createFetchReader(options.modelsUrl), onProgress);
+    imported = createImportedModels(createFetchReader(options.modelsUrl));
     const status: EngineStatus = {
       ...backend,
       models: models.info,
@@ -75,6 +96,11 @@ export function createEngine(): EngineApi {
 
   return {
     ...createKioskAnalysis(() => requireReady().models),
+    ...importedModelsCalls(
+      requireImported,
+      (photo) => decodePhotoInput(photo, bitmaps),
+      (id) => requireReady().models.embedder(id),
+    ),
 
     init(options, onProgress) {
       // A second call (React remount, retry after success) shares the first boot.
@@ -88,6 +114,18 @@ export function createEngine(): EngineApi {
 
     async status() {
       return requireReady().status;
+    },
+
+    async memory() {
+      const { numTensors, numBytes } = tf.memory();
+      const { live, maxLive, decoded } = bitmaps.counts();
+      return {
+        tensors: numTensors,
+        tensorBytes: numBytes,
+        liveBitmaps: live,
+        maxLiveBitmaps: maxLive,
+        decodedBitmaps: decoded,
+      };
     },
 
     async runModel(id, input, outputs) {
@@ -116,7 +154,7 @@ export function createEngine(): EngineApi {
 
     async detectDiagnostic(photo) {
       const { detector } = requireReady().models;
-      return detector.detect(await decodePhotoInput(photo));
+      return detector.detect(await decodePhotoInput(photo, bitmaps));
     },
 
     async analyzePhoto(photo, options, onStage) {
@@ -130,23 +168,43 @@ export function createEngine(): EngineApi {
             },
           };
         }
-        let embedder: Embedder;
+        let embedder: AnyEmbedder;
         try {
-          embedder = ready.models.embedder(options.embedder);
+          // An imported model loads from IndexedDB (or the CLI's folder) on first use, then stays loaded.
+          const id = options.embedder;
+          embedder = isImportedEmbedderId(id)
+            ? await requireImported().embedder(id)
+            : ready.models.embedder(id);
         } catch (error) {
           const message = `The embedder "${String(options.embedder)}" is not available (${error instanceof Error ? error.message : String(error)}).`;
           return { ok: false, problem: { code: 'engine-not-ready', message } };
         }
-        return analyzePhoto(photo, { detector: ready.models.detector, embedder }, notifier(onStage));
+        return analyzePhoto(photo, { detector: ready.models.detector, embedder, bitmaps }, notifier(onStage));
       };
       const result = previousPhoto.then(run, run);
       previousPhoto = result.catch(() => {});
       try {
         const analysis = await result;
+        // On a lost context tfjs may read zeros instead of throwing: such a result is never returned.
+        if (gpu?.isLost() === true) throw new GpuContextLostError();
         return transfer(analysis, transferablesOf(analysis));
+      } catch (error) {
+        throw gpu?.isLost() === true ? new GpuContextLostError() : error;
       } finally {
         release(onStage);
       }
+    },
+
+    holdLifeLock,
+
+    async watchGpu(onLost) {
+      if (gpu === null) return false;
+      gpu.onLost(() => void Promise.resolve(onLost()).catch(() => {}));
+      return true;
+    },
+
+    async loseGpuContextForTest() {
+      return gpu?.loseForTest() ?? false;
     },
   };
 }

@@ -23,11 +23,15 @@ export async function captureFace(
   const session = startCapture();
   try {
     const frame = await createImageBitmap(video);
-    const capture = await client.api.captureFace(transfer(frame, [frame]), {
-      embedder: settings.embedder,
-      liveness: settings.liveness,
-      minScore: GUIDANCE_RULES.minScore,
-    });
+    // Through `call`: if the engine dies meanwhile this rejects (and the kiosk shows its error)
+    // instead of waiting forever.
+    const capture = await client.call((api) =>
+      api.captureFace(transfer(frame, [frame]), {
+        embedder: settings.embedder,
+        liveness: settings.liveness,
+        minScore: GUIDANCE_RULES.minScore,
+      }),
+    );
     const guidance = guidanceFor(capture);
     if (guidance.kind !== 'ok' || capture.face === null) {
       wipe(capture);

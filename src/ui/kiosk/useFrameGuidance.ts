@@ -48,7 +48,7 @@ export function useFrameGuidance(
         if (hasFrame(video)) {
           try {
             const frame = await createImageBitmap(video);
-            const inspection = await client.api.inspectFrame(transfer(frame, [frame]));
+            const inspection = await client.call((api) => api.inspectFrame(transfer(frame, [frame])));
             if (!stop.signal.aborted) setLive({ inspection, guidance: guidanceFor(inspection) });
           } catch (error) {
             // A frame the browser could not copy (the stream just started or stopped) is skipped.

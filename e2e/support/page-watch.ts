@@ -1,0 +1,37 @@
+/**
+ * Watches a page from outside the app, installed before any page script: object URLs created and
+ * not yet revoked (to prove none leak), and the inference worker's live memory counts through the
+ * `?e2e` hook (tensors, decoded images).
+ */
+import type { Page } from '@playwright/test';
+import type { WorkerMemory } from '../../src/worker/api.ts';
+
+export async function watchObjectUrls(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const urls = new Set<string>();
+    const create = URL.createObjectURL.bind(URL);
+    const revoke = URL.revokeObjectURL.bind(URL);
+    URL.createObjectURL = (object) => {
+      const url = create(object);
+      urls.add(url);
+      return url;
+    };
+    URL.revokeObjectURL = (url) => {
+      urls.delete(url);
+      revoke(url);
+    };
+    (window as unknown as { __objectUrls: () => number }).__objectUrls = () => urls.size;
+  });
+}
+
+/** Object URLs created by the page and not revoked yet (needs watchObjectUrls before goto). */
+export const liveObjectUrls = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as { __objectUrls: () => number }).__objectUrls());
+
+/** The worker's tensors and decoded-image counts (needs `?e2e` in the URL). */
+export const workerMemory = (page: Page): Promise<WorkerMemory> =>
+  page.evaluate(() => {
+    const hook = window.__facecheck;
+    if (hook === undefined) throw new Error('window.__facecheck missing: was ?e2e passed?');
+    return hook.client.api.memory();
+  });
