@@ -10,7 +10,7 @@ const OUT_DIR = process.env.E2E_OUT_DIR ?? 'dist';
  * Debian's Chromium, headless. The background-networking flags stop Chromium calling home (this
  * machine's network is closed); SwiftShader provides WebGL2 without a GPU, emulated on the CPU.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-background-networking',
   '--disable-component-update',

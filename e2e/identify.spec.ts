@@ -5,18 +5,10 @@
  * right name or "Unknown", with the top 3 on demand.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
+import { FACES, missingFaces, photo } from './support/faces.ts';
 
-const FACES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/faces');
-const MISSING = `${FACES} not found: the identification e2e needs ../shared/data/faces beside the project`;
-
-const photo = (path: string) => ({
-  name: path.split('/').pop() ?? path,
-  mimeType: path.endsWith('.png') ? 'image/png' : 'image/jpeg',
-  buffer: readFileSync(resolve(FACES, path)),
-});
+const MISSING = missingFaces('the identification e2e');
 
 const PEOPLE = [
   { name: 'Sheldon', folder: 'sheldon', probe: 'sheldon3.png' },

@@ -7,24 +7,10 @@
  * dialog and the CSV/JSON exports.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, type Locator, type Page, test } from '@playwright/test';
+import { FACES, missingFaces, photo } from './support/faces.ts';
 
-const FACES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/faces');
-const MISSING = `${FACES} not found: the verification e2e needs ../shared/data/faces beside the project`;
-
-interface Payload {
-  name: string;
-  mimeType: string;
-  buffer: Buffer;
-}
-
-const photo = (path: string): Payload => ({
-  name: path.split('/').pop() ?? path,
-  mimeType: path.endsWith('.png') ? 'image/png' : 'image/jpeg',
-  buffer: readFileSync(resolve(FACES, path)),
-});
+const MISSING = missingFaces('the verification e2e');
 
 const SHELDON = ['sheldon2.png', 'sheldon3.png', 'sheldon4.png', 'sheldon5.png'];
 // Clear non-matches: the nearest of these is 0.96 from sheldon1 (the default threshold is 0.63).

@@ -25,7 +25,7 @@ export const DOCUMENT_DIRECTIVES: CspDirectives = {
   'worker-src': ["'self'"],
   // fetch/XHR/WebSocket to this origin only (the page fetches nothing else).
   'connect-src': ["'self'"],
-  // Photos are shown from object URLs (blob:); data: covers small inline images.
+  // Photos are shown from object URLs (blob:); face crops are BMP data: URLs.
   'img-src': ["'self'", 'blob:', 'data:'],
   // The kiosk camera preview (a MediaStream in a <video>).
   'media-src': ["'self'", 'blob:', 'mediastream:'],

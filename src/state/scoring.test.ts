@@ -71,6 +71,22 @@ describe('createScorer', () => {
     expect(changed?.[0]?.distance).toBeCloseTo(cosineAt(0.3), 5);
   });
 
+  it('returns the same map while the scores stay the same, a new one when they change', () => {
+    const scorer = createScorer();
+    const test = photo('t', 'test', done(result([face(unitAt(0.3))])));
+    const pending = photo('p', 'test', { kind: 'queued' });
+    const first = scorer.score([refA, test, pending], 'mobilefacenet');
+    // The pending photo progresses: a new photo object, no new score.
+    const progressed = { ...pending, status: { kind: 'decoding' } } as const;
+    expect(scorer.score([refA, test, progressed], 'mobilefacenet')).toBe(first);
+
+    const finished = { ...pending, status: done(result([face(unitAt(1))])) };
+    const next = scorer.score([refA, test, finished], 'mobilefacenet');
+    expect(next).not.toBe(first);
+    expect([...next.keys()]).toEqual(['t', 'p']);
+    expect(scorer.score([refA, finished], 'mobilefacenet').has('t')).toBe(false); // removed
+  });
+
   it('scores nothing without a reference face, and skips other models', () => {
     const test = photo('t', 'test', done(result([face(unitAt(0.3))])));
     expect(createScorer().score([test], 'mobilefacenet').size).toBe(0);

@@ -4,7 +4,8 @@
  * photo result) and cached; the threshold only turns a distance into a verdict, which is why moving
  * the slider re-scores instantly and never calls the worker.
  */
-import { EMBEDDER_SPECS, type EmbedderId, thresholdFor } from '../models/embedders.ts';
+import { embedderFacts } from '../models/embedder-facts.ts';
+import type { AnyEmbedderId } from '../models/embedders.ts';
 import { type DistanceMetric, distance } from '../pipeline/vector-distance.ts';
 import type { AnalyzedFace } from '../worker/api.ts';
 import type { Photo, PhotoResult } from './photo.ts';
@@ -15,12 +16,14 @@ export type Verdict = 'match' | 'no-match';
 export const verdictOf = (distance: number, threshold: number): Verdict =>
   distance <= threshold ? 'match' : 'no-match';
 
-export const metricOf = (embedder: EmbedderId): DistanceMetric => EMBEDDER_SPECS[embedder].metric;
+/** Shipped models: the registry's calibration; imported keras-vggface ones: the recipe's cosine 0.5. */
+export const metricOf = (embedder: AnyEmbedderId): DistanceMetric => embedderFacts(embedder).metric;
 
-export const defaultThreshold = (embedder: EmbedderId): number => thresholdFor(embedder, metricOf(embedder));
+export const defaultThreshold = (embedder: AnyEmbedderId): number => embedderFacts(embedder).defaultThreshold;
 
 /** Slider range: twice the calibrated threshold, rounded up to a tenth, so the default sits mid-track. */
-export const thresholdMax = (embedder: EmbedderId): number => Math.ceil(defaultThreshold(embedder) * 20) / 10;
+export const thresholdMax = (embedder: AnyEmbedderId): number =>
+  Math.ceil(defaultThreshold(embedder) * 20) / 10;
 
 /** The face that stands for the person in one reference photo: its largest (face 0). */
 export interface ReferenceFace {
@@ -36,7 +39,7 @@ export interface Nearest {
 }
 
 /** Reference faces from every analysed reference photo (made with `embedder`) that has a face. */
-export function referenceFaces(photos: readonly Photo[], embedder: EmbedderId): ReferenceFace[] {
+export function referenceFaces(photos: readonly Photo[], embedder: AnyEmbedderId): ReferenceFace[] {
   const refs: ReferenceFace[] = [];
   for (const photo of photos) {
     if (photo.role !== 'reference' || photo.status.kind !== 'done') continue;
@@ -70,15 +73,22 @@ export type Scores = ReadonlyMap<string, readonly Nearest[]>;
 export interface Scorer {
   /**
    * Scores every analysed test photo made with `embedder`. Reuses the previous distances of a
-   * result as long as the reference faces are the same objects; computes only what is new.
+   * result as long as the reference faces are the same objects; computes only what is new. Returns
+   * the previous map itself when nothing changed (a photo's progress, say), so views that depend
+   * on scores alone skip rendering.
    */
-  score(photos: readonly Photo[], embedder: EmbedderId): Scores;
+  score(photos: readonly Photo[], embedder: AnyEmbedderId): Scores;
 }
+
+/** Same photos with the same (identical) distance lists. */
+const sameScores = (a: Scores, b: Scores) =>
+  a.size === b.size && [...a].every(([id, nearest]) => b.get(id) === nearest);
 
 export function createScorer(): Scorer {
   let refsKey: readonly AnalyzedFace[] = [];
   let refsMetric: DistanceMetric | null = null;
   let cache = new WeakMap<PhotoResult, readonly Nearest[]>();
+  let last: Scores = new Map();
 
   const sameRefs = (refs: readonly ReferenceFace[], metric: DistanceMetric) =>
     metric === refsMetric && refs.length === refsKey.length && refs.every((r, i) => r.face === refsKey[i]);
@@ -93,8 +103,7 @@ export function createScorer(): Scorer {
         cache = new WeakMap();
       }
       const scores = new Map<string, readonly Nearest[]>();
-      if (refs.length === 0) return scores;
-      for (const photo of photos) {
+      for (const photo of refs.length === 0 ? [] : photos) {
         if (photo.role !== 'test' || photo.status.kind !== 'done') continue;
         const { result } = photo.status;
         if (result.embedder !== embedder) continue;
@@ -105,7 +114,8 @@ export function createScorer(): Scorer {
         }
         scores.set(photo.id, nearest);
       }
-      return scores;
+      if (!sameScores(scores, last)) last = scores;
+      return last;
     },
   };
 }

@@ -135,6 +135,42 @@ describe('session store', () => {
     expect(store.getState().threshold).toBeCloseTo(0.6182);
   });
 
+  it('tells the UI of worker progress at most once per frame, of user actions at once', async () => {
+    const client = fakeClient();
+    let frame: (() => void) | null = null;
+    const store = createSessionStore({
+      client,
+      engineReady: () => Promise.resolve(),
+      objectUrls: { create: () => 'blob:1', revoke: () => {} },
+      frames: (callback) => {
+        frame = callback;
+        return () => {
+          frame = null;
+        };
+      },
+    });
+    let renders = 0;
+    store.subscribeForRender(() => renders++);
+
+    store.getState().addPhotos('reference', [file('ref.jpg')]);
+    expect(renders).toBe(1); // the new card, at once
+    await settle();
+    const call = client.calls[0];
+    call?.call.onStage?.('detecting');
+    call?.call.onStage?.('embedding');
+    call?.resolve(ok(0));
+    await settle();
+    // Reading, detecting, embedding, the result and the queue's progress: all waiting for the frame.
+    expect(store.getState().photos['photo-1']?.status.kind).toBe('done');
+    expect(renders).toBe(1);
+    expect(frame).not.toBeNull();
+    (frame as (() => void) | null)?.();
+    expect(renders).toBe(2);
+
+    store.getState().setThreshold(0.5);
+    expect(renders).toBe(3); // the slider: at once
+  });
+
   it('removing a person removes their photos and revokes their object URLs', () => {
     const { store, revoked } = setup();
     const id = store.getState().addPerson('  Amy  ') as string;

@@ -5,15 +5,18 @@
  * engine store. Photos stay in memory only; nothing is uploaded, and nothing is stored unless the
  * user saves the gallery.
  */
-import { createContext, useContext } from 'react';
-import { createStore, type StoreApi, useStore } from 'zustand';
-import { DEFAULT_EMBEDDER, type EmbedderId } from '../models/embedders.ts';
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createStore, type StoreApi } from 'zustand';
+import { checkFileSize } from '../io/input-policy.ts';
+import { type AnyEmbedderId, DEFAULT_EMBEDDER } from '../models/embedders.ts';
 import type { AnalysisStage, PhotoProblem } from '../worker/api.ts';
 import type { EngineClient } from '../worker/client.ts';
+import { afterEngineFailure, engineGaveUpProblem } from './engine-retry.ts';
 import { cleanName, type Person, pickFace, renamePerson } from './gallery.ts';
 import type { GalleryFile } from './gallery-file.ts';
 import { isInFlight, type Photo, type PhotoRole, type PhotoStatus } from './photo.ts';
 import { createWorkQueue, type QueueProgress } from './queue.ts';
+import { createRenderBatcher, type FrameScheduler, nextFrame } from './render-batcher.ts';
 import { createScorer, defaultThreshold, type Scores } from './scoring.ts';
 
 export interface QueueState {
@@ -27,7 +30,7 @@ export interface SessionState {
   readonly photos: Readonly<Record<string, Photo>>;
   /** Every photo id in the order added. */
   readonly order: readonly string[];
-  readonly embedder: EmbedderId;
+  readonly embedder: AnyEmbedderId;
   readonly threshold: number;
   readonly showOverlays: boolean;
   /** Verification: nearest reference face per face of each analysed test photo. */
@@ -43,7 +46,7 @@ export interface SessionState {
   /** Queues every cancelled photo again. */
   resume(): void;
   /** Re-analyses every photo with the new model and resets the threshold to its default. */
-  setEmbedder(id: EmbedderId): void;
+  setEmbedder(id: AnyEmbedderId): void;
   setThreshold(value: number): void;
   setShowOverlays(show: boolean): void;
 
@@ -55,13 +58,21 @@ export interface SessionState {
   importGallery(file: GalleryFile): void;
 }
 
-export type SessionStore = StoreApi<SessionState>;
+export interface SessionStore extends StoreApi<SessionState> {
+  /**
+   * `subscribe` for rendering (what `useSession` uses): user actions notify at once, worker
+   * progress at most once per animation frame, so results never re-render inside a worker message.
+   */
+  readonly subscribeForRender: (listener: () => void) => () => void;
+}
 
 export interface SessionDeps {
   readonly client: Pick<EngineClient, 'analyzePhoto'>;
   /** Resolves once the models are loaded; photos wait in the queue until then. */
   readonly engineReady: () => Promise<void>;
   readonly objectUrls?: { create(file: File): string; revoke(url: string): void };
+  /** When worker progress is rendered (default: the next animation frame). */
+  readonly frames?: FrameScheduler;
 }
 
 /** References first: every test result is scored against them. */
@@ -80,12 +91,16 @@ export function createSessionStore({
   client,
   engineReady,
   objectUrls = { create: (file) => URL.createObjectURL(file), revoke: (url) => URL.revokeObjectURL(url) },
+  frames = nextFrame,
 }: SessionDeps): SessionStore {
   let nextId = 0;
   const newId = (prefix: string) => `${prefix}-${++nextId}`;
   const scorer = createScorer();
 
-  return createStore<SessionState>()((set, get) => {
+  // Created before the store it watches; it subscribes to it only when the UI first renders.
+  const batcher = createRenderBatcher((onChange) => store.subscribe(onChange), frames);
+
+  const store = createStore<SessionState>()((set, get) => {
     const ordered = (state: Pick<SessionState, 'order' | 'photos'> = get()) =>
       state.order.flatMap((id) => state.photos[id] ?? []);
 
@@ -97,12 +112,13 @@ export function createSessionStore({
     const setStatus = (id: string, status: PhotoStatus) => {
       const photo = get().photos[id];
       if (photo === undefined) return; // removed meanwhile
-      commitPhotos({ ...get().photos, [id]: { ...photo, status } });
+      // Status changes come from the worker's progress and results: rendered once per frame.
+      batcher.defer(() => commitPhotos({ ...get().photos, [id]: { ...photo, status } }));
     };
 
     const fail = (id: string, problem: PhotoProblem) => setStatus(id, { kind: 'failed', problem });
 
-    const analyze = async (id: string, signal: AbortSignal): Promise<void> => {
+    const analyze = async (id: string, signal: AbortSignal, attempt = 1): Promise<void> => {
       try {
         await engineReady();
       } catch (error) {
@@ -115,6 +131,9 @@ export function createSessionStore({
       const photo = get().photos[id];
       if (photo === undefined || signal.aborted) return;
       const embedder = get().embedder;
+      // A file over the size limit (or empty) is refused from File.size, never read into memory.
+      const sizeProblem = checkFileSize(photo.file.size);
+      if (sizeProblem !== null) return fail(id, { code: sizeProblem.code, message: sizeProblem.message });
       setStatus(id, { kind: 'decoding' });
       let bytes: ArrayBuffer;
       try {
@@ -149,6 +168,13 @@ export function createSessionStore({
         });
       } catch (error) {
         if (isAbort(error)) return;
+        // The worker died or lost its GPU mid-photo: once the engine is back, send it again.
+        const next = afterEngineFailure(error, attempt);
+        if (next === 'resend') {
+          setStatus(id, { kind: 'queued' });
+          return analyze(id, signal, attempt + 1);
+        }
+        if (next === 'give-up') return fail(id, engineGaveUpProblem());
         fail(id, {
           code: 'analysis-failed',
           message: `The analysis stopped unexpectedly (${messageOf(error)}). Reload the page and add this photo again.`,
@@ -159,7 +185,7 @@ export function createSessionStore({
     const queue = createWorkQueue<string>({
       run: analyze,
       onProgress: (p: QueueProgress<string>) =>
-        set({ queue: { currentId: p.current, finished: p.finished, total: p.total } }),
+        batcher.defer(() => set({ queue: { currentId: p.current, finished: p.finished, total: p.total } })),
     });
 
     /** Queues photos, references ahead of everything still waiting. */
@@ -331,6 +357,7 @@ export function createSessionStore({
       },
     };
   });
+  return Object.assign(store, { subscribeForRender: batcher.subscribe });
 }
 
 export const SessionStoreContext = createContext<SessionStore | null>(null);
@@ -339,7 +366,8 @@ export const SessionStoreContext = createContext<SessionStore | null>(null);
 export function useSession<T>(selector: (state: SessionState) => T): T {
   const store = useContext(SessionStoreContext);
   if (store === null) throw new Error('useSession needs a <SessionStoreContext> provider');
-  return useStore(store, selector);
+  // zustand's useStore, subscribed through the render batcher.
+  return useSyncExternalStore(store.subscribeForRender, () => selector(store.getState()));
 }
 
 /** The store itself, for event handlers that act without subscribing. */

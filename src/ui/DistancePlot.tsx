@@ -3,7 +3,8 @@
  * stacked where they crowd), matches as blue circles left of the line, non-matches as orange squares
  * right of it, the model default as a dashed tick. Pure SVG, recomputed only from scores.
  */
-import { useId, useMemo } from 'react';
+import { useDeferredValue, useId, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { defaultThreshold, thresholdMax } from '../state/scoring.ts';
 import { useSession } from '../state/session-store.ts';
 import { formatDistance } from './format.ts';
@@ -21,15 +22,21 @@ interface Mark {
 }
 
 export function DistancePlot() {
-  const scores = useSession((s) => s.scores);
-  const photos = useSession((s) => s.photos);
+  // Deferred: a new result re-plots in a background pass React splits into short slices.
+  const scores = useDeferredValue(useSession((s) => s.scores));
+  // Names of the scored photos only: unlike `photos`, unchanged while photos progress in the worker.
+  const names = useDeferredValue(
+    useSession(
+      useShallow((s) => Object.fromEntries([...s.scores.keys()].map((id) => [id, s.photos[id]?.name ?? '']))),
+    ),
+  );
   const threshold = useSession((s) => s.threshold);
   const embedder = useSession((s) => s.embedder);
 
   const marks = useMemo((): Mark[] => {
     const list: Mark[] = [];
     for (const [photoId, nearest] of scores) {
-      const name = photos[photoId]?.name ?? '';
+      const name = names[photoId] ?? '';
       nearest.forEach((n, i) => {
         list.push({
           key: `${photoId}:${i}`,
@@ -39,7 +46,7 @@ export function DistancePlot() {
       });
     }
     return list.sort((a, b) => a.distance - b.distance);
-  }, [scores, photos]);
+  }, [scores, names]);
 
   const max = Math.max(thresholdMax(embedder), ...marks.map((m) => m.distance));
   const x = (d: number) => PAD_X + (Math.min(d, max) / max) * (WIDTH - 2 * PAD_X);

@@ -1,6 +1,8 @@
 /**
  * What is happening to a photo that has no result yet, or why it has none: one short line with a
  * spinner or an icon. The failure message comes from the input policy and is rendered as text.
+ * Only a photo the worker is on spins: a hundred queued photos with a hundred infinite animations
+ * kept the page repainting and sent React an `animationiteration` event per spinner per turn.
  */
 import { useEngineState } from '../state/engine-store.ts';
 import type { Photo } from '../state/photo.ts';
@@ -18,7 +20,7 @@ export function PhotoStatusLine({ photo }: { photo: Photo }) {
   const { status } = photo;
   switch (status.kind) {
     case 'queued':
-      return <Working text={engineReady ? WORKING.queued : 'Waiting for the face models to load…'} />;
+      return <Working text={engineReady ? WORKING.queued : 'Waiting for the face models to load…'} waiting />;
     case 'decoding':
       return <Working text={WORKING.decoding} />;
     case 'analyzing':
@@ -42,10 +44,10 @@ export function PhotoStatusLine({ photo }: { photo: Photo }) {
   }
 }
 
-function Working({ text }: { text: string }) {
+function Working({ text, waiting = false }: { text: string; waiting?: boolean }) {
   return (
     <p className="status-line working">
-      <span className="spinner" aria-hidden="true" />
+      <span className={waiting ? 'spinner waiting' : 'spinner'} aria-hidden="true" />
       <span>{text}</span>
     </p>
   );

@@ -29,6 +29,8 @@ interface ResultCardProps {
 }
 
 export const ResultCard = memo(function ResultCard({ id, onCompare }: ResultCardProps) {
+  // Not deferred (useDeferredValue): the card's data-status must never lag the store, or a result
+  // could appear after a Cancel that the store already applied.
   const photo = useSession((s) => s.photos[id]);
   const nearest = useSession((s) => s.scores.get(id));
   const threshold = useSession((s) => s.threshold);
