@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
+import { liveObjectUrls, watchObjectUrls } from './support/page-watch.ts';
 
 const FACES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/faces');
 const MISSING = `${FACES} not found: the kiosk e2e builds its fake camera from ../shared/data/faces`;
@@ -151,25 +152,14 @@ const test = base.extend<object, { cameraFile: string }>({
  * the app's claims (tracks stopped, no URL left) from outside the app; and CSP violations.
  */
 async function watchCameraAndUrls(page: Page): Promise<void> {
+  await watchObjectUrls(page);
   await page.addInitScript(() => {
     const streams: MediaStream[] = [];
-    const urls = new Set<string>();
     const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = async (constraints) => {
       const stream = await getUserMedia(constraints);
       streams.push(stream);
       return stream;
-    };
-    const create = URL.createObjectURL.bind(URL);
-    const revoke = URL.revokeObjectURL.bind(URL);
-    URL.createObjectURL = (object) => {
-      const url = create(object);
-      urls.add(url);
-      return url;
-    };
-    URL.revokeObjectURL = (url) => {
-      urls.delete(url);
-      revoke(url);
     };
     const violations: string[] = [];
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -179,7 +169,6 @@ async function watchCameraAndUrls(page: Page): Promise<void> {
       cspViolations: () => violations,
       opened: () => streams.length,
       liveTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
-      objectUrls: () => urls.size,
     };
   });
 }
@@ -188,7 +177,6 @@ interface Watch {
   cspViolations(): string[];
   opened(): number;
   liveTracks(): number;
-  objectUrls(): number;
 }
 const watched = (page: Page, key: keyof Watch) =>
   page.evaluate((k) => (window as unknown as { __watch: Watch }).__watch[k](), key);
@@ -335,7 +323,7 @@ test('kiosk: enrol, verify, guidance, idle reset; camera released; nothing store
   await expect(screen(page)).toHaveAttribute('data-step', 'start', { timeout: 15_000 });
   expect(await kioskState(page)).toEqual({ step: 'start', hasReference: false, hasResult: false, resets: 1 });
   expect(await watched(page, 'liveTracks'), 'camera tracks stopped by the reset').toBe(0);
-  expect(await watched(page, 'objectUrls'), 'no object URL left').toBe(0);
+  expect(await liveObjectUrls(page), 'no object URL left').toBe(0);
   await expect(page.locator('canvas.kiosk-face, video')).toHaveCount(0);
   expect(await watched(page, 'cspViolations')).toEqual([]);
   expect(pageErrors).toEqual([]);

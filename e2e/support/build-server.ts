@@ -5,30 +5,11 @@
  * on documents and the worker's CSP on everything else. Every response says `no-cache`, so the
  * browser always revalidates and sees a deployment at once. 127.0.0.1 only, on a free port.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { ISOLATION_HEADERS, listenLocally, sendFile, within } from '../../scripts/http/static-files.ts';
 import { isDocumentPath } from '../../src/pwa/build/csp-plugin.ts';
 import { DOCUMENT_CSP_HEADER, WORKER_CSP_HEADER } from '../../src/pwa/csp.ts';
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-
-const ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 export interface BuildServer {
   readonly origin: string;
@@ -37,29 +18,12 @@ export interface BuildServer {
   close(): Promise<void>;
 }
 
-/** `root` + the request path, or null when the path escapes `root`. */
-function within(root: string, pathname: string): string | null {
-  const full = normalize(join(root, decodeURIComponent(pathname)));
-  return full === root || full.startsWith(root + sep) ? full : null;
-}
-
-async function send(response: ServerResponse, pathname: string, file: string | null): Promise<void> {
-  const headers = {
-    ...ISOLATION,
+function send(response: ServerResponse, pathname: string, file: string | null): Promise<void> {
+  return sendFile(response, file, {
+    ...ISOLATION_HEADERS,
     'Content-Security-Policy': isDocumentPath(pathname) ? DOCUMENT_CSP_HEADER : WORKER_CSP_HEADER,
     'Cache-Control': 'no-cache',
-  };
-  const info = file === null ? null : await stat(file).catch(() => null);
-  if (file === null || info === null || !info.isFile()) {
-    response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
-    return;
-  }
-  response.writeHead(200, {
-    ...headers,
-    'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': info.size,
   });
-  createReadStream(file).pipe(response);
 }
 
 export async function startBuildServer(folder: string): Promise<BuildServer> {
@@ -69,26 +33,12 @@ export async function startBuildServer(folder: string): Promise<BuildServer> {
     const path = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
     return send(response, pathname, within(root, path));
   };
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, ISOLATION);
-      response.end(String(error));
-    });
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', done);
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocally(handle, ISOLATION_HEADERS);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: server.origin,
     deploy(next) {
       root = resolve(next);
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    close: server.close,
   };
 }

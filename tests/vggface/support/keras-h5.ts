@@ -8,10 +8,10 @@
 import h5wasm from 'h5wasm';
 import { type OracleFixture, oracleTensor } from './oracle.ts';
 
-type H5Group = InstanceType<typeof h5wasm.Group>;
+export type H5Group = InstanceType<typeof h5wasm.Group>;
 
 /** h5wasm does not create intermediate groups; Keras's names (`conv1/7x7_s2/bn`) need them. */
-function ensureGroup(parent: H5Group, relative: string): H5Group {
+export function ensureGroup(parent: H5Group, relative: string): H5Group {
   let group = parent;
   for (const part of relative.split('/')) {
     const existing = group.get(part);
@@ -20,9 +20,20 @@ function ensureGroup(parent: H5Group, relative: string): H5Group {
   return group;
 }
 
-function fixedStrings(group: H5Group, name: string, value: string | string[]): void {
+/** A string attribute: fixed-length NUL-padded as h5py 2.x wrote them, or variable-length (h5py 3). */
+export function stringAttribute(
+  group: H5Group,
+  name: string,
+  value: string | string[],
+  fixedLength = true,
+): void {
   const longest = Math.max(1, ...(Array.isArray(value) ? value : [value]).map((s) => s.length));
-  group.create_attribute(name, value, Array.isArray(value) ? [value.length] : null, `S${longest}`);
+  group.create_attribute(
+    name,
+    value,
+    Array.isArray(value) ? [value.length] : null,
+    fixedLength ? `S${longest}` : null,
+  );
 }
 
 let written = 0;
@@ -34,20 +45,20 @@ export async function writeOracleKerasH5(fixture: OracleFixture): Promise<Uint8A
   const f = new h5wasm.File(path, 'w');
   try {
     const layers = fixture.manifest.layers;
-    fixedStrings(
+    stringAttribute(
       f,
       'layer_names',
       layers.map((l) => l.name),
     );
-    fixedStrings(f, 'backend', 'tensorflow');
-    fixedStrings(f, 'keras_version', '2.2.4');
+    stringAttribute(f, 'backend', 'tensorflow');
+    stringAttribute(f, 'keras_version', '2.2.4');
     for (const layer of layers) {
       const group = ensureGroup(f, layer.name);
       if (layer.weights.length === 0) {
         group.create_attribute('weight_names', new Float64Array(0), [0], '<d'); // np.asarray([]) is float64
         continue;
       }
-      fixedStrings(
+      stringAttribute(
         group,
         'weight_names',
         layer.weights.map((w) => w.name),

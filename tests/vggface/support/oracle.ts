@@ -111,16 +111,4 @@ export function relL2(ours: ArrayLike<number>, reference: ArrayLike<number>): nu
   return Math.sqrt(num / den);
 }
 
-export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return 1 - dot / Math.sqrt(na * nb);
-}
+export { cosineDistance } from '../../../src/pipeline/vector-distance.ts';

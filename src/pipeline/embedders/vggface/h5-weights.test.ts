@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import h5wasm from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureGroup, type H5Group, stringAttribute } from '../../../../tests/vggface/support/keras-h5.ts';
 import {
   bottleneck,
   bottleneckBlocks,
@@ -64,28 +65,6 @@ interface WriteOptions {
   /** h5py 2.x wrote fixed-length NUL-padded strings; h5py 3 writes variable-length ones. */
   readonly fixedLengthStrings?: boolean;
   readonly backend?: string;
-}
-
-type H5Group = InstanceType<typeof h5wasm.Group>;
-
-/** h5wasm does not create intermediate groups; Keras's names (`conv1/7x7_s2/bn`) need them. */
-function ensureGroup(parent: H5Group, relative: string): H5Group {
-  let group = parent;
-  for (const part of relative.split('/')) {
-    const existing = group.get(part);
-    group = existing instanceof h5wasm.Group ? existing : (group.create_group(part) as H5Group);
-  }
-  return group;
-}
-
-function stringAttribute(group: H5Group, name: string, value: string | string[], fixedLength: boolean) {
-  const longest = Math.max(1, ...(Array.isArray(value) ? value : [value]).map((s) => s.length));
-  group.create_attribute(
-    name,
-    value,
-    Array.isArray(value) ? [value.length] : null,
-    fixedLength ? `S${longest}` : null,
-  );
 }
 
 let writeCount = 0;

@@ -10,6 +10,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  oracleImage as oracleImageBytes,
+  oracleTensor,
+  relL2,
+  u32sum,
+} from '../../../../tests/vggface/support/oracle.ts';
+import {
   ARCHITECTURE_FACTS,
   createParams,
   disposeParams,
@@ -70,49 +76,14 @@ function loadFixture(architecture: VggfaceArchitecture): OracleFixture {
   return JSON.parse(readFileSync(path.join(fixturesDir, `${architecture}.json`), 'utf8')) as OracleFixture;
 }
 
-// ---- the README's generator (weights vggface-oracle-w1, input vggface-oracle-img1) ----
-
-const P = 67108859;
-function u(k: number, i: number): number {
-  let x = (i * 48271 + k * 1000003 + 12345) % P;
-  x = (((x * x) % P) * x) % P;
-  x = (x * 69069 + 7654321) % P;
-  x = (((x * x) % P) * x) % P;
-  return x / P - 0.5;
-}
-
-function tensorValues(w: ManifestWeight): Float32Array {
-  const n = w.shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  const fanIn = w.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  const scale = w.role === 'kernel' ? Math.sqrt(24 / fanIn) : 0;
-  for (let i = 0; i < n; i++) {
-    const v = u(w.k, i);
-    out[i] =
-      w.role === 'kernel'
-        ? v * scale * w.gain
-        : w.role === 'gamma'
-          ? 1 + v * 0.2
-          : w.role === 'moving_variance'
-            ? 1 + v
-            : v * 0.2;
-  }
-  return out;
-}
-
-function u32sum(values: Float32Array): number {
-  let sum = 0;
-  for (const bits of new Uint32Array(values.buffer, values.byteOffset, values.length))
-    sum = (sum + bits) % 2 ** 32;
-  return sum;
-}
+// ---- the README's generator (weights vggface-oracle-w1, input vggface-oracle-img1): tests/vggface/support ----
 
 /** Builds the weights map from the manifest (k, gain, role) and checks the generator bit for bit. */
 function oracleWeights(fixture: OracleFixture): Map<string, WeightTensor> {
   const weights = new Map<string, WeightTensor>();
   for (const layer of fixture.manifest.layers) {
     for (const w of layer.weights) {
-      const values = tensorValues(w);
+      const values = oracleTensor(w);
       expect(u32sum(values), `${w.name} u32sum`).toBe(w.u32sum);
       expect(Array.from(values.subarray(0, 4)), `${w.name} first4`).toEqual(w.first4);
       weights.set(`${layer.name}/${w.role}`, { values, shape: w.shape });
@@ -121,29 +92,9 @@ function oracleWeights(fixture: OracleFixture): Map<string, WeightTensor> {
   return weights;
 }
 
-function oracleImage(): Float32Array {
-  const img = new Float32Array(224 * 224 * 3);
-  for (let y = 0; y < 224; y++) {
-    for (let x = 0; x < 224; x++) {
-      for (let c = 0; c < 3; c++)
-        img[(y * 224 + x) * 3 + c] = (3 * x + 2 * y + 85 * c + ((x * y + 7 * c) % 31) * 4) % 256;
-    }
-  }
-  return img;
-}
+const oracleImage = (): Float32Array => Float32Array.from(oracleImageBytes());
 
 // ---- comparison ----
-
-function relL2(port: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const r = ref[i] as number;
-    num += ((port[i] as number) - r) ** 2;
-    den += r * r;
-  }
-  return Math.sqrt(num / den);
-}
 
 function l2(values: Float32Array): number {
   let sum = 0;
