@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli as run } from '../support/run-cli.ts';
 import { facesDir, hasShared } from '../support/shared.ts';
 import { writeOracleKerasH5 } from './support/keras-h5.ts';
 import {
@@ -21,22 +21,6 @@ import {
   relL2,
   VGGFACE_FIXTURES_MISSING,
 } from './support/oracle.ts';
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe.skipIf(!hasVggfaceFixtures)(
   `facecheck import-model (keras-vggface)${hasVggfaceFixtures ? '' : ` — ${VGGFACE_FIXTURES_MISSING}`}`,
