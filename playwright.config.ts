@@ -1,24 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/bench/chromium.ts';
 
 /** Fixed so the test and the server agree; away from Vite's defaults to avoid a colleague's server. */
 const PORT = Number(process.env.E2E_PORT ?? 4791);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The build to serve (`vite build --outDir` the same folder); lets several runs share a checkout. */
 const OUT_DIR = process.env.E2E_OUT_DIR ?? 'dist';
-
-/**
- * Debian's Chromium, headless. The background-networking flags stop Chromium calling home (this
- * machine's network is closed); SwiftShader provides WebGL2 without a GPU, emulated on the CPU.
- */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -35,7 +22,7 @@ export default defineConfig({
     baseURL: BASE_URL,
     headless: true,
     trace: 'retain-on-failure',
-    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     // Serves the production build (test:e2e runs `vite build` first) with the COOP/COEP headers.

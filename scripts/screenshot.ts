@@ -6,14 +6,13 @@
  * Builds nothing: run it against a running build, e.g.
  *   npm run build && npx vite preview --port 4173 &
  *   npm run screenshot -- http://127.0.0.1:4173/
- * Uses Debian's Chromium with the Playwright suite's flags (playwright.config.ts).
+ * Uses Debian's Chromium with the Playwright suite's flags (scripts/bench/chromium.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM_ARGS } from '../playwright.config.ts';
+import { launchChromium } from './bench/chromium.ts';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/images/facecheck.png');
 const DEFAULT_URL = 'http://127.0.0.1:4173/';
@@ -21,11 +20,7 @@ const VIEWPORT = { width: 1280, height: 800 } as const;
 
 async function main(): Promise<void> {
   const url = process.argv[2] ?? DEFAULT_URL;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: VIEWPORT, colorScheme: 'light', reducedMotion: 'reduce' });
     try {

@@ -1,4 +1,4 @@
-/** Debian's Chromium, headless, launched as the e2e suite launches it (playwright.config.ts). */
+/** Debian's Chromium, headless, with the flags the e2e suite (playwright.config.ts) uses too. */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
@@ -6,10 +6,11 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = () => existsSync(CHROMIUM_PATH);
 
 /**
- * The e2e suite's flags (playwright.config.ts keeps them private): no calling home on this closed
- * network, and SwiftShader for WebGL2 without a GPU — i.e. WebGL emulated on the CPU.
+ * The flags of every headless Chromium here (the e2e suite, the benchmark, the screenshot): no
+ * calling home on this closed network, and SwiftShader for WebGL2 without a GPU — i.e. WebGL
+ * emulated on the CPU.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-background-networking',
   '--disable-component-update',

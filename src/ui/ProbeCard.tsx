@@ -4,16 +4,15 @@
  */
 import { memo, useMemo, useState } from 'react';
 import { type EnrolledPerson, type Identification, labelAt, rankPeople } from '../state/gallery.ts';
-import { contractStatus } from '../state/photo.ts';
 import { metricOf } from '../state/scoring.ts';
 import { useSession } from '../state/session-store.ts';
 import type { AnalyzedFace } from '../worker/api.ts';
 import { FaceCropImage } from './FaceCropImage.tsx';
-import { formatDistance, formatMs, formatPercent } from './format.ts';
+import { formatDistance, formatPercent } from './format.ts';
 import { CheckIcon, QuestionIcon } from './icons.tsx';
-import { type FigureFace, PhotoFigure } from './PhotoFigure.tsx';
+import { PhotoCard } from './PhotoCard.tsx';
+import type { FigureFace } from './PhotoFigure.tsx';
 import { PhotoStatusLine } from './PhotoStatusLine.tsx';
-import { RemovePhotoButton } from './RemovePhotoButton.tsx';
 import { distanceAttr, TEST_IDS } from './test-contract.ts';
 
 interface ProbeCardProps {
@@ -59,45 +58,31 @@ export const ProbeCard = memo(function ProbeCard({ id, gallery }: ProbeCardProps
   if (photo === undefined) return null;
 
   return (
-    <article
+    <PhotoCard
+      photo={photo}
+      result={result}
+      faces={figureFaces}
+      showOverlays={showOverlays}
+      onRemove={() => removePhoto(id)}
       className="card result-card"
-      data-testid={TEST_IDS.photoResult}
-      data-file={photo.name}
-      data-status={contractStatus(photo.status)}
     >
-      <PhotoFigure
-        url={photo.url}
-        alt=""
-        size={result === null ? null : { width: result.width, height: result.height }}
-        faces={figureFaces}
-        showOverlay={showOverlays}
-      />
-      <div className="card-body">
-        <header className="card-header">
-          <h3 className="file-name" title={photo.name}>
-            {photo.name}
-          </h3>
-          <RemovePhotoButton name={photo.name} onRemove={() => removePhoto(id)} />
-        </header>
-        <PhotoStatusLine photo={photo} />
-        {result !== null && result.faces.length > 0 && (
-          <ul className="identity-list" aria-label={`Faces in ${photo.name}`}>
-            {result.faces.map((face, i) => (
-              <IdentityRow
-                // biome-ignore lint/suspicious/noArrayIndexKey: faces of one result never reorder
-                key={i}
-                file={photo.name}
-                index={i}
-                face={face}
-                identification={labels[i]}
-                hasGallery={gallery.length > 0}
-              />
-            ))}
-          </ul>
-        )}
-        {result !== null && <p className="timing muted">Analysed in {formatMs(result.timings.totalMs)}</p>}
-      </div>
-    </article>
+      <PhotoStatusLine photo={photo} />
+      {result !== null && result.faces.length > 0 && (
+        <ul className="identity-list" aria-label={`Faces in ${photo.name}`}>
+          {result.faces.map((face, i) => (
+            <IdentityRow
+              // biome-ignore lint/suspicious/noArrayIndexKey: faces of one result never reorder
+              key={i}
+              file={photo.name}
+              index={i}
+              face={face}
+              identification={labels[i]}
+              hasGallery={gallery.length > 0}
+            />
+          ))}
+        </ul>
+      )}
+    </PhotoCard>
   );
 });
 

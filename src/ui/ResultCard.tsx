@@ -4,16 +4,14 @@
  * and scores only, so a new result re-renders one card, not the grid.
  */
 import { memo, useCallback, useMemo } from 'react';
-import { contractStatus } from '../state/photo.ts';
 import { type PhotoOutcome, photoOutcome, verdictOf } from '../state/scoring.ts';
 import { useSession } from '../state/session-store.ts';
 import { FaceTile } from './FaceTile.tsx';
 import { formatMs, plural } from './format.ts';
 import { CheckIcon, CrossIcon } from './icons.tsx';
-import { type FigureFace, PhotoFigure } from './PhotoFigure.tsx';
+import { PhotoCard } from './PhotoCard.tsx';
+import type { FigureFace } from './PhotoFigure.tsx';
 import { PhotoStatusLine } from './PhotoStatusLine.tsx';
-import { RemovePhotoButton } from './RemovePhotoButton.tsx';
-import { TEST_IDS } from './test-contract.ts';
 
 const OUTCOME_LABELS: Readonly<Record<PhotoOutcome, string>> = {
   match: 'Shows the person',
@@ -51,61 +49,44 @@ export const ResultCard = memo(function ResultCard({ id, onCompare }: ResultCard
   const outcome = photoOutcome(photo, nearest, threshold);
 
   return (
-    <article
+    <PhotoCard
+      photo={photo}
+      result={result}
+      faces={figureFaces}
+      showOverlays={showOverlays}
+      onRemove={() => removePhoto(id)}
       className={`card result-card card-${outcome}`}
-      data-testid={TEST_IDS.photoResult}
-      data-file={photo.name}
-      data-status={contractStatus(photo.status)}
-      data-outcome={outcome}
-      aria-label={`${photo.name}: ${OUTCOME_LABELS[outcome]}`}
+      attributes={{ 'data-outcome': outcome, 'aria-label': `${photo.name}: ${OUTCOME_LABELS[outcome]}` }}
+      timingTitle={
+        result === null
+          ? undefined
+          : `Decode ${formatMs(result.timings.decodeMs)} · detect ${formatMs(result.timings.detectMs)} · embed ${formatMs(result.timings.embedMs)}`
+      }
     >
-      <PhotoFigure
-        url={photo.url}
-        alt=""
-        size={result === null ? null : { width: result.width, height: result.height }}
-        faces={figureFaces}
-        showOverlay={showOverlays}
-      />
-      <div className="card-body">
-        <header className="card-header">
-          <h3 className="file-name" title={photo.name}>
-            {photo.name}
-          </h3>
-          <RemovePhotoButton name={photo.name} onRemove={() => removePhoto(id)} />
-        </header>
-        {(outcome === 'match' || outcome === 'no-match') && (
-          <p className={`outcome outcome-${outcome}`}>
-            {outcome === 'match' ? <CheckIcon /> : <CrossIcon />}
-            {OUTCOME_LABELS[outcome]}
-            <span className="muted"> · {plural(result?.faces.length ?? 0, 'face')}</span>
-          </p>
-        )}
-        <PhotoStatusLine photo={photo} />
-        {result !== null && result.faces.length > 0 && (
-          <ul className="face-tiles" aria-label={`Faces in ${photo.name}`}>
-            {result.faces.map((face, i) => (
-              <FaceTile
-                // biome-ignore lint/suspicious/noArrayIndexKey: faces of one result never reorder
-                key={i}
-                file={photo.name}
-                index={i}
-                face={face}
-                nearest={nearest?.[i]}
-                threshold={threshold}
-                onOpen={onOpen}
-              />
-            ))}
-          </ul>
-        )}
-        {result !== null && (
-          <p
-            className="timing muted"
-            title={`Decode ${formatMs(result.timings.decodeMs)} · detect ${formatMs(result.timings.detectMs)} · embed ${formatMs(result.timings.embedMs)}`}
-          >
-            Analysed in {formatMs(result.timings.totalMs)}
-          </p>
-        )}
-      </div>
-    </article>
+      {(outcome === 'match' || outcome === 'no-match') && (
+        <p className={`outcome outcome-${outcome}`}>
+          {outcome === 'match' ? <CheckIcon /> : <CrossIcon />}
+          {OUTCOME_LABELS[outcome]}
+          <span className="muted"> · {plural(result?.faces.length ?? 0, 'face')}</span>
+        </p>
+      )}
+      <PhotoStatusLine photo={photo} />
+      {result !== null && result.faces.length > 0 && (
+        <ul className="face-tiles" aria-label={`Faces in ${photo.name}`}>
+          {result.faces.map((face, i) => (
+            <FaceTile
+              // biome-ignore lint/suspicious/noArrayIndexKey: faces of one result never reorder
+              key={i}
+              file={photo.name}
+              index={i}
+              face={face}
+              nearest={nearest?.[i]}
+              threshold={threshold}
+              onOpen={onOpen}
+            />
+          ))}
+        </ul>
+      )}
+    </PhotoCard>
   );
 });

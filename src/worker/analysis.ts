@@ -13,15 +13,9 @@ import {
   type AnalyzedFace as PipelineFace,
 } from '../pipeline/face-pipeline.ts';
 import type { RgbImage } from '../pipeline/image.ts';
-import type {
-  AnalysisStage,
-  AnalyzedFace,
-  FaceCrop,
-  PhotoAnalysis,
-  PhotoInput,
-  PhotoProblem,
-} from './api.ts';
+import type { AnalysisStage, AnalyzedFace, PhotoAnalysis, PhotoInput, PhotoProblem } from './api.ts';
 import type { BitmapCounter } from './bitmap-counter.ts';
+import { rgbaToRgb, rgbToRgba } from './pixels.ts';
 
 /** Thrown inside this module to leave the happy path with a problem already worded for the user. */
 class PhotoProblemError extends Error {
@@ -37,27 +31,6 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 function uprightSize(info: AcceptedInput): { width: number; height: number } {
   const { width, height } = info.analysis;
   return info.header.orientation >= 5 ? { width: height, height: width } : { width, height };
-}
-
-function rgbaToRgb(rgba: Uint8ClampedArray, width: number, height: number): Uint8Array {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
-    rgb[j] = rgba[i] as number;
-    rgb[j + 1] = rgba[i + 1] as number;
-    rgb[j + 2] = rgba[i + 2] as number;
-  }
-  return rgb;
-}
-
-function rgbToRgba({ width, height, data }: RgbImage): FaceCrop {
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
-    rgba[j] = data[i] as number;
-    rgba[j + 1] = data[i + 1] as number;
-    rgba[j + 2] = data[i + 2] as number;
-    rgba[j + 3] = 255;
-  }
-  return { width, height, rgba };
 }
 
 /** Analysis size ÷ the photo's own size (1 unless the input policy shrinks it). */

@@ -17,6 +17,7 @@ import { detectFaces, embedDetectedFaces } from '../pipeline/face-pipeline.ts';
 import { imageToTensor, type RgbImage } from '../pipeline/image.ts';
 import type { FaceBox, FaceCrop } from './api.ts';
 import type { LoadedModels } from './model-store.ts';
+import { rgbToRgba } from './pixels.ts';
 
 /** Preview frames are inspected at most this large (long side): guidance needs boxes, not detail. */
 const INSPECT_MAX_SIDE = 640;
@@ -117,17 +118,6 @@ function readFrame(frame: ImageBitmap, maxSide: number): FramePixels {
 }
 
 const toBox = (box: readonly number[]): FaceBox => [box[0] ?? 0, box[1] ?? 0, box[2] ?? 0, box[3] ?? 0];
-
-function rgbToRgba({ width, height, data }: RgbImage): FaceCrop {
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
-    rgba[j] = data[i] as number;
-    rgba[j + 1] = data[i + 1] as number;
-    rgba[j + 2] = data[i + 2] as number;
-    rgba[j + 3] = 255;
-  }
-  return { width, height, rgba };
-}
 
 /**
  * The liveness crop as the model's authors make it: a square of the box's longer side around its
