@@ -74,8 +74,10 @@ describe('smallestFace (relative minimum face size)', () => {
 describe('cellsToBoxes', () => {
   it('maps cell (x, y) to 1-based pixels [2x + 1, 2x + 12] / scale, keeping cells ≥ threshold', () => {
     // 1 × 2 cells: only the second passes.
-    const cells = Float32Array.from([0.59, 0, 0, 0, 0, 0.6, 0.1, 0.2, 0.3, 0.4]);
-    const out = cellsToBoxes({ level: { scale: 0.5, height: 24, width: 26 }, rows: 1, cols: 2, cells }, 0.6);
+    const probabilities = Float32Array.from([0.41, 0.59, 0.4, 0.6]);
+    const offsets = Float32Array.from([0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4]);
+    const level = { scale: 0.5, height: 24, width: 26 };
+    const out = cellsToBoxes({ level, rows: 1, cols: 2, probabilities, offsets }, 0.6);
     expect([...out.boxes]).toEqual([6, 2, 28, 24]);
     expect([...out.scores]).toEqual([Math.fround(0.6)]);
     expect([...out.offsets].map((v) => Number(v.toFixed(6)))).toEqual([0.1, 0.2, 0.3, 0.4]);

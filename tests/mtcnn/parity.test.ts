@@ -44,6 +44,8 @@ interface Case {
 
 interface Run {
   readonly key: string;
+  readonly width: number;
+  readonly height: number;
   readonly reference: readonly ReferenceFace[];
   readonly faces: readonly DetectedFace[];
   readonly comparison: ImageComparison;
@@ -59,6 +61,8 @@ async function detectAll(
     const faces = await detector.detect(image, overrides);
     runs.push({
       key,
+      width: image.width,
+      height: image.height,
       reference: reference.faces,
       faces,
       comparison: compareFaces(reference.faces, faces, image.width, image.height),
@@ -117,10 +121,27 @@ function failures(runs: readonly Run[], scope: 'all' | 'inside'): string[] {
   );
 }
 
+/**
+ * Crops where the fixture's README ("Reference quirks") records that the reference misses the real
+ * face, which fills the 150 px crop. Finding it is right, not an extra.
+ */
+const FACE_MISSED_BY_REFERENCE = new Set(['bbt/bernadette/bernadette5.png', 'bbt/howard/howard5.png']);
+
+/** In those crops, the one detection that is that face: a box over the centre, at least half the crop wide. */
+function isFaceMissedByReference(run: Run, face: DetectedFace | undefined): boolean {
+  if (face === undefined || !FACE_MISSED_BY_REFERENCE.has(run.key)) return false;
+  const [x1, y1, x2, y2] = face.box;
+  const [cx, cy] = [run.width / 2, run.height / 2];
+  return x1 < cx && cx < x2 && y1 < cy && cy < y2 && x2 - x1 >= run.width / 2;
+}
+
+/** Unmatched detections with score ≥ 0.95, except (once per crop) the face the reference misses. */
 const confidentExtras = (runs: readonly Run[]) =>
-  runs.flatMap(({ key, faces, comparison }) =>
-    comparison.confidentExtras.map((d) => `${key}: ${faces[d]?.score}`),
-  );
+  runs.flatMap((run) => {
+    const extras = run.comparison.confidentExtras.map((d) => run.faces[d]);
+    const excused = extras.findIndex((face) => isFaceMissedByReference(run, face));
+    return extras.filter((_, i) => i !== excused).map((face) => `${run.key}: ${face?.score}`);
+  });
 
 describe.skipIf(!hasShared)('MTCNN parity with facenet-pytorch (WASM)', () => {
   let cases: Case[] = [];

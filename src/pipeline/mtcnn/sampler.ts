@@ -10,15 +10,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Resampling } from './config.ts';
 import { cropHostPatches, type HostPixels, resizeHostPixels } from './exact-area.ts';
+import { type DetectorInput, type ImageGeometry, normalise, toHostPixels, toRgbFloat } from './input.ts';
+import { PNET_CELL } from './pyramid.ts';
 import {
-  type DetectorInput,
-  type ImageGeometry,
-  NORMALISED_BLACK,
-  normalise,
-  toHostPixels,
-  toRgbFloat,
-} from './input.ts';
-import { cropPatches, type DeviceResampling, type Patches, resizeImage, shrinkImage } from './resample.ts';
+  areaOctaves,
+  cropPatches,
+  type DeviceResampling,
+  octaveFor,
+  type Patches,
+  resizeImage,
+  shrinkImage,
+} from './resample.ts';
 
 export interface ImageSampler {
   /** Size of the detection image (after the large-photo cap). */
@@ -35,29 +37,43 @@ export interface ImageSampler {
   dispose(): void;
 }
 
-/** Keeps the normalised detection image [1, H, W, 3] on the device. */
+/**
+ * Keeps the detection image [H, W, 3] (pixel values, not normalised) and, for 'area', its octaves on
+ * the device. Levels and patches are resampled first and normalised after: normalising is affine, so
+ * it commutes with averaging, and it then touches only the (much smaller) network inputs.
+ */
 function deviceSampler(
   input: DetectorInput,
   geometry: ImageGeometry,
   resampling: DeviceResampling,
 ): ImageSampler {
   const { height, width, detectionHeight, detectionWidth } = geometry;
-  const image = tf.tidy(() => {
+  const octaves = tf.tidy(() => {
     const rgb = toRgbFloat(input);
     // Shrink first: on a 24 MP photo every full-size float copy costs ~290 MB.
     const capped =
       detectionHeight === height && detectionWidth === width
         ? rgb
         : shrinkImage(rgb, detectionHeight, detectionWidth, resampling);
-    return tf.expandDims(normalise(capped), 0) as tf.Tensor4D;
+    // Bilinear levels and patches read the image itself, so only 'area' builds octaves.
+    return (resampling === 'area' ? areaOctaves(capped, PNET_CELL) : [capped]).map(
+      (octave) => tf.expandDims(octave, 0) as tf.Tensor4D,
+    );
   });
+  const shapeOf = (octave: tf.Tensor4D) => [octave.shape[1], octave.shape[2]] as const;
   return {
     height: detectionHeight,
     width: detectionWidth,
-    level: (levelHeight, levelWidth) =>
-      tf.expandDims(resizeImage(tf.squeeze(image, [0]), levelHeight, levelWidth, resampling), 0),
-    patches: (windows, size) => cropPatches(image, windows, size, resampling, NORMALISED_BLACK),
-    dispose: () => image.dispose(),
+    level: (levelHeight, levelWidth) => {
+      const source = tf.squeeze<tf.Tensor3D>(octaveFor(octaves, levelHeight, levelWidth, shapeOf), [0]);
+      return normalise(tf.expandDims(resizeImage(source, levelHeight, levelWidth, resampling), 0));
+    },
+    patches: (windows, size) => {
+      // Outside the image the samples are black (0), which normalises to NORMALISED_BLACK.
+      const { patches, order } = cropPatches(octaves, windows, size, resampling, 0);
+      return { patches: normalise(patches), order };
+    },
+    dispose: () => tf.dispose(octaves),
   };
 }
 
