@@ -52,7 +52,12 @@ export interface RunReport extends RunSpec {
   readonly before: MemorySnapshot;
   /** After the first photo: kernels, shaders and buffers of the first inference are in place. */
   readonly warm: MemorySnapshot;
-  /** After the steady pass. Growth from `warm` to here is what a long batch would accumulate. */
+  /**
+   * After the first full pass, when there are more: every photo size has been seen once, so caches
+   * keyed by shape are filled. Growth from here to `after` is what a long batch accumulates.
+   */
+  readonly steady: MemorySnapshot | null;
+  /** After the last pass. */
   readonly after: MemorySnapshot;
   /** Requests to anything but the bench origin (must stay empty). */
   readonly foreignRequests: readonly string[];
@@ -137,8 +142,10 @@ export async function runPhotoEngine(
     const first = await page.evaluate(() => (window.__bench as NonNullable<Window['__bench']>).analyze(0));
     const warm = await snapshot(browser, page, server.origin);
     const passes: PassReport[] = [];
+    let steady: MemorySnapshot | null = null;
     for (let i = 0; i < spec.passes; i++) {
       passes.push(await page.evaluate(() => (window.__bench as NonNullable<Window['__bench']>).pass()));
+      if (i === 0 && spec.passes > 1) steady = await snapshot(browser, page, server.origin);
     }
     const pass = passes[passes.length - 1] as PassReport;
     const firstSight = passes.length > 1 ? (passes[0] as PassReport) : null;
@@ -151,6 +158,7 @@ export async function runPhotoEngine(
       firstSight,
       before,
       warm,
+      steady,
       after,
       foreignRequests: foreign,
       pageErrors: errors,

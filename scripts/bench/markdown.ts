@@ -33,8 +33,9 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
     row('faces per pass', (e) => String(e.facesPerPass)),
     row('tensors before → after', (e) => `${e.memory.tensorsBefore} → ${e.memory.tensorsAfter}`),
     row(
-      'worker JS heap: ready → warm → after (MB, after GC)',
-      (e) => `${n(e.memory.heapBeforeMB)} → ${n(e.memory.heapWarmMB)} → ${n(e.memory.heapAfterMB)}`,
+      'worker JS heap: ready → first photo → first pass → last pass (MB, after GC)',
+      (e) =>
+        `${n(e.memory.heapBeforeMB)} → ${n(e.memory.heapWarmMB)} → ${n(e.memory.heapSteadyMB)} → ${n(e.memory.heapAfterMB)}`,
     ),
     row(
       'WASM memory: ready → after (MB)',

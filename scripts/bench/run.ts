@@ -117,7 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
     gallery,
     galleryNode,
     node,
-    targets: checkTargets(backends, gallery, photos.length),
+    targets: checkTargets(backends, gallery, photos.length * options.passes),
     errors,
   };
   const mdPath = await writeReportFiles(options.outDir, report, browser.backends);

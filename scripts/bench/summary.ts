@@ -60,12 +60,21 @@ export interface EngineSummary {
     readonly tensorsAfter: number;
     /** Largest tensor-count growth from models ready to the end of the pass, any run (0 = no leak). */
     readonly maxTensorGrowth: number;
-    /** Worker JS heap after GC: models ready, after the first photo (warm), after the pass. */
+    /**
+     * Worker JS heap after GC: models ready, after the first photo (warm), after the first pass
+     * over all photos (steady; null with one pass), after the last pass.
+     */
     readonly heapBeforeMB: Num;
     readonly heapWarmMB: Num;
+    readonly heapSteadyMB: Num;
     readonly heapAfterMB: Num;
-    /** Largest relative JS-heap growth over the steady pass (warm → after, after GC), any run. */
+    /**
+     * Largest relative JS-heap growth over the batch, any run (after GC): from the first pass's end
+     * (every photo size seen once) to the last pass's end, or from the first photo with one pass.
+     */
     readonly maxHeapGrowth: Num;
+    /** Photos analysed between the two snapshots maxHeapGrowth compares (last run). */
+    readonly heapGrowthPhotos: number;
     readonly wasmHeapBeforeMB: Num;
     readonly wasmHeapAfterMB: Num;
   };
@@ -131,8 +140,11 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       totalTime > 0 ? r2(photos.reduce((n, p) => n + (p.stages[s] ?? 0), 0) / totalTime) : null,
     ]),
   );
-  const growth = (run: RunReport) =>
-    (run.after.heap.usedBytes - run.warm.heap.usedBytes) / run.warm.heap.usedBytes;
+  const growthBase = (run: RunReport) => (run.steady ?? run.warm).heap.usedBytes;
+  const growth = (run: RunReport) => (run.after.heap.usedBytes - growthBase(run)) / growthBase(run);
+  const photosPerPassRun = last.pass.photos.length;
+  const heapGrowthPhotos =
+    last.steady === null ? photosPerPassRun * last.passes : photosPerPassRun * (last.passes - 1);
   return {
     engine,
     runs: runs.length,
@@ -186,8 +198,10 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       maxTensorGrowth: Math.max(...runs.map((r) => r.after.tf.numTensors - r.before.tf.numTensors)),
       heapBeforeMB: mb(last.before.heap.usedBytes),
       heapWarmMB: mb(last.warm.heap.usedBytes),
+      heapSteadyMB: last.steady === null ? null : mb(last.steady.heap.usedBytes),
       heapAfterMB: mb(last.after.heap.usedBytes),
       maxHeapGrowth: r2(Math.max(...runs.map(growth))),
+      heapGrowthPhotos,
       wasmHeapBeforeMB: mb(last.before.tf.wasmHeapBytes),
       wasmHeapAfterMB: mb(last.after.tf.wasmHeapBytes),
     },
