@@ -9,7 +9,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import h5wasm from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureGroup, type H5Group, stringAttribute } from '../../../../tests/vggface/support/keras-h5.ts';
+import { type LayerToWrite, writeKerasH5 } from '../../../../tests/vggface/support/keras-h5.ts';
+import { oracleImage, u32sum } from '../../../../tests/vggface/support/oracle.ts';
 import {
   bottleneck,
   bottleneckBlocks,
@@ -49,81 +50,6 @@ async function expectImportError(data: Uint8Array, code: VggfaceImportErrorCode,
   const error = await rejection(readVggfaceH5(data));
   expect(error.code).toBe(code);
   expect(error.message).toMatch(message);
-}
-
-// ---- a Keras 2.x save_weights / save writer (h5wasm can write), for files the fixtures do not cover ----
-
-interface LayerToWrite {
-  readonly name: string;
-  /** Dataset names as Keras writes them, e.g. `conv1/7x7_s2/kernel:0`; `values` undefined = no dataset. */
-  readonly weights: readonly { name: string; shape: readonly number[]; values?: Float32Array }[];
-}
-
-interface WriteOptions {
-  /** model.save layout: layer groups under /model_weights, plus model_config at the root. */
-  readonly fullModel?: boolean;
-  /** h5py 2.x wrote fixed-length NUL-padded strings; h5py 3 writes variable-length ones. */
-  readonly fixedLengthStrings?: boolean;
-  readonly backend?: string;
-}
-
-let writeCount = 0;
-
-async function writeKerasH5(
-  layers: readonly LayerToWrite[],
-  options: WriteOptions = {},
-): Promise<Uint8Array> {
-  const { FS } = await h5wasm.ready;
-  writeCount += 1;
-  const file = `/write-${writeCount}.h5`;
-  const f = new h5wasm.File(file, 'w');
-  const fixed = options.fixedLengthStrings ?? true;
-  let root: H5Group = f;
-  if (options.fullModel === true) {
-    stringAttribute(
-      f,
-      'model_config',
-      JSON.stringify({ class_name: 'Model', config: { name: 'vggface' } }),
-      fixed,
-    );
-    root = ensureGroup(f, 'model_weights');
-  }
-  stringAttribute(
-    root,
-    'layer_names',
-    layers.map((l) => l.name),
-    fixed,
-  );
-  stringAttribute(root, 'backend', options.backend ?? 'tensorflow', fixed);
-  stringAttribute(root, 'keras_version', '2.2.4', fixed);
-  for (const layer of layers) {
-    const group = ensureGroup(root, layer.name);
-    if (layer.weights.length === 0) {
-      group.create_attribute('weight_names', new Float64Array(0), [0], '<d'); // np.asarray([]) is float64
-      continue;
-    }
-    stringAttribute(
-      group,
-      'weight_names',
-      layer.weights.map((w) => w.name),
-      fixed,
-    );
-    for (const w of layer.weights) {
-      if (w.values === undefined) continue;
-      const slash = w.name.lastIndexOf('/');
-      const parent = slash < 0 ? group : ensureGroup(group, w.name.slice(0, slash));
-      parent.create_dataset({
-        name: w.name.slice(slash + 1),
-        data: w.values,
-        shape: [...w.shape],
-        dtype: '<f',
-      });
-    }
-  }
-  f.close();
-  const bytes = FS.readFile(file);
-  FS.unlink(file);
-  return bytes;
 }
 
 /** Cheap distinct values per tensor: exact in float32, so a misplaced or transposed tensor shows. */
@@ -212,24 +138,6 @@ interface StemFixture {
   tolerance: { output: { rel_l2_max: number; max_abs: number } };
 }
 
-function u32sum(values: Float32Array): number {
-  let sum = 0;
-  for (const bits of new Uint32Array(values.buffer, values.byteOffset, values.length))
-    sum = (sum + bits) % 2 ** 32;
-  return sum;
-}
-
-function oracleImage(): Float32Array {
-  const img = new Float32Array(224 * 224 * 3);
-  for (let y = 0; y < 224; y++) {
-    for (let x = 0; x < 224; x++) {
-      for (let c = 0; c < 3; c++)
-        img[(y * 224 + x) * 3 + c] = (3 * x + 2 * y + 85 * c + ((x * y + 7 * c) % 31) * 4) % 256;
-    }
-  }
-  return img;
-}
-
 /** The block output's stored numbers and ours at the same places, as two flat vectors. */
 function stemComparison(out: Float32Array, fixture: StemFixture['output']) {
   const [, height, width, channels] = fixture.shape as [number, number, number, number];
@@ -316,7 +224,7 @@ describe.skipIf(fixturesMissing)(
         const [block] = bottleneckBlocks();
         if (block === undefined) throw new Error('no blocks');
         const out = tf.tidy(() => {
-          const input = preprocessInput(tf.tensor4d(oracleImage(), [1, 224, 224, 3]), 2);
+          const input = preprocessInput(tf.tensor4d(Float32Array.from(oracleImage()), [1, 224, 224, 3]), 2);
           const y = bottleneck(params, block, resnetStem(params, input));
           expect(y.shape).toEqual(output.shape);
           return y.dataSync() as Float32Array;
