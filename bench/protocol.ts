@@ -155,6 +155,8 @@ export interface TfMemoryReport {
   readonly numDataBuffers: number;
   /** Size of the WASM module's linear memory; null off WASM. */
   readonly wasmHeapBytes: number | null;
+  /** Bytes of WebGL textures allocated, in use or pooled for reuse; null off WebGL. */
+  readonly gpuTextureBytes: number | null;
 }
 
 export interface PassReport {

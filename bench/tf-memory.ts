@@ -6,9 +6,22 @@ interface WasmBackendLike {
   readonly wasm?: { readonly HEAPU8?: { readonly byteLength: number } };
 }
 
+/** tf.memory() on WebGL adds the texture manager's counts (allocated includes its free pool). */
+interface WebglMemoryInfo extends tf.MemoryInfo {
+  readonly numBytesInGPUAllocated?: number;
+}
+
 export function tfMemory(): TfMemoryReport {
-  const { numTensors, numBytes, numDataBuffers } = tf.memory();
+  const info: WebglMemoryInfo = tf.memory();
+  const { numTensors, numBytes, numDataBuffers } = info;
   const heap =
     tf.getBackend() === 'wasm' ? (tf.backend() as WasmBackendLike).wasm?.HEAPU8?.byteLength : undefined;
-  return { numTensors, numBytes, numDataBuffers, wasmHeapBytes: heap ?? null };
+  const textures = tf.getBackend() === 'webgl' ? info.numBytesInGPUAllocated : undefined;
+  return {
+    numTensors,
+    numBytes,
+    numDataBuffers,
+    wasmHeapBytes: heap ?? null,
+    gpuTextureBytes: textures ?? null,
+  };
 }

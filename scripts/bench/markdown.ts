@@ -41,6 +41,10 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
       'WASM memory: ready → after (MB)',
       (e) => `${n(e.memory.wasmHeapBeforeMB)} → ${n(e.memory.wasmHeapAfterMB)}`,
     ),
+    row(
+      'WebGL textures allocated, in use or pooled: ready → after (MB)',
+      (e) => `${n(e.memory.gpuTexturesBeforeMB)} → ${n(e.memory.gpuTexturesAfterMB)}`,
+    ),
   ];
 }
 

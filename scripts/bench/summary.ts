@@ -77,6 +77,8 @@ export interface EngineSummary {
     readonly heapGrowthPhotos: number;
     readonly wasmHeapBeforeMB: Num;
     readonly wasmHeapAfterMB: Num;
+    readonly gpuTexturesBeforeMB: Num;
+    readonly gpuTexturesAfterMB: Num;
   };
   readonly perRound: readonly {
     readonly round: number;
@@ -204,6 +206,8 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       heapGrowthPhotos,
       wasmHeapBeforeMB: mb(last.before.tf.wasmHeapBytes),
       wasmHeapAfterMB: mb(last.after.tf.wasmHeapBytes),
+      gpuTexturesBeforeMB: mb(last.before.tf.gpuTextureBytes),
+      gpuTexturesAfterMB: mb(last.after.tf.gpuTextureBytes),
     },
     perRound: runs.map((r) => ({
       round: r.round,

@@ -81,6 +81,8 @@ describe.skipIf(skipReason !== null)('npm run bench (smoke: 2 photos, WASM, with
       expect(e.memory.tensorsBefore, engine).toBeGreaterThan(0);
       expect(e.memory.heapBeforeMB, engine).toBeGreaterThan(0);
       expect(e.memory.wasmHeapAfterMB, engine).toBeGreaterThan(0);
+      // Texture counts exist on WebGL only.
+      expect(e.memory.gpuTexturesAfterMB, engine).toBeNull();
       for (const ms of Object.values(e.stageMedianMs)) expect(ms, engine).toBeGreaterThanOrEqual(0);
     }
     expect(Object.keys(wasm.engines.facecheck?.stageMedianMs ?? {})).toEqual([
