@@ -157,6 +157,8 @@ export interface TfMemoryReport {
   readonly wasmHeapBytes: number | null;
   /** Bytes of WebGL textures allocated, in use or pooled for reuse; null off WebGL. */
   readonly gpuTextureBytes: number | null;
+  /** Compiled WebGL programs tfjs keeps (src/worker/webgl-programs.ts); null off WebGL. */
+  readonly webglPrograms: number | null;
 }
 
 export interface PassReport {

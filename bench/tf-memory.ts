@@ -1,5 +1,6 @@
 /** A snapshot of tfjs memory, with the WASM linear memory size when the WASM backend is active. */
 import * as tf from '@tensorflow/tfjs-core';
+import { webglProgramCount } from '../src/worker/webgl-programs.ts';
 import type { TfMemoryReport } from './protocol.ts';
 
 interface WasmBackendLike {
@@ -23,5 +24,6 @@ export function tfMemory(): TfMemoryReport {
     numDataBuffers,
     wasmHeapBytes: heap ?? null,
     gpuTextureBytes: textures ?? null,
+    webglPrograms: webglProgramCount(),
   };
 }

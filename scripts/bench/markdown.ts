@@ -45,6 +45,11 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
       'WebGL textures allocated, in use or pooled: ready → after (MB)',
       (e) => `${n(e.memory.gpuTexturesBeforeMB)} → ${n(e.memory.gpuTexturesAfterMB)}`,
     ),
+    row(
+      'WebGL programs compiled and kept: ready → first photo → after',
+      (e) =>
+        `${n(e.memory.webglProgramsBefore)} → ${n(e.memory.webglProgramsWarm)} → ${n(e.memory.webglProgramsAfter)}`,
+    ),
   ];
 }
 

@@ -79,6 +79,9 @@ export interface EngineSummary {
     readonly wasmHeapAfterMB: Num;
     readonly gpuTexturesBeforeMB: Num;
     readonly gpuTexturesAfterMB: Num;
+    readonly webglProgramsBefore: Num;
+    readonly webglProgramsWarm: Num;
+    readonly webglProgramsAfter: Num;
   };
   readonly perRound: readonly {
     readonly round: number;
@@ -208,6 +211,9 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       wasmHeapAfterMB: mb(last.after.tf.wasmHeapBytes),
       gpuTexturesBeforeMB: mb(last.before.tf.gpuTextureBytes),
       gpuTexturesAfterMB: mb(last.after.tf.gpuTextureBytes),
+      webglProgramsBefore: last.before.tf.webglPrograms,
+      webglProgramsWarm: last.warm.tf.webglPrograms,
+      webglProgramsAfter: last.after.tf.webglPrograms,
     },
     perRound: runs.map((r) => ({
       round: r.round,

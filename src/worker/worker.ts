@@ -20,6 +20,7 @@ import { createImportedModels, type ImportedModels, importedModelsCalls } from '
 import { createKioskAnalysis } from './kiosk-analysis.ts';
 import { holdLifeLock } from './life-lock.ts';
 import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
+import { trimWebglPrograms } from './webgl-programs.ts';
 
 interface Ready {
   readonly status: EngineStatus;
@@ -179,7 +180,14 @@ export function createEngine(): EngineApi {
           const message = `The embedder "${String(options.embedder)}" is not available (${error instanceof Error ? error.message : String(error)}).`;
           return { ok: false, problem: { code: 'engine-not-ready', message } };
         }
-        return analyzePhoto(photo, { detector: ready.models.detector, embedder, bitmaps }, notifier(onStage));
+        const analysis = await analyzePhoto(
+          photo,
+          { detector: ready.models.detector, embedder, bitmaps },
+          notifier(onStage),
+        );
+        // Between photos: a long batch of mixed sizes must not grow the compiled-program cache forever.
+        trimWebglPrograms();
+        return analysis;
       };
       const result = previousPhoto.then(run, run);
       previousPhoto = result.catch(() => {});
