@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Resampling } from './config.ts';
+import { supersampledCrop } from './supersampled-crop.ts';
 
 /** The methods this file implements on the device. */
 export type DeviceResampling = Exclude<Resampling, 'exact-area'>;
@@ -191,8 +192,8 @@ function octaveForWindow(
  * One [size, size, C] patch per window ([left, top, right, bottom) in pixels of `octaves[0]`), cut
  * from the smallest of `octaves` (the image first, then its 2 × 2 area halvings: areaOctaves) that
  * keeps the window ≥ size pixels. Windows are grouped by source octave and by how many samples per
- * pixel they need, so a few large boxes do not make every crop expensive: one batched cropAndResize
- * per group, concatenated. Samples outside the image take `padValue`.
+ * pixel they need, so a few large boxes do not make every crop expensive: one batched crop per
+ * group (supersampled-crop.ts: cropAndResize + average pool, fused on WASM/CPU), concatenated. Samples outside the image take `padValue`.
  */
 export function cropPatches(
   octaves: readonly tf.Tensor4D[],
@@ -220,20 +221,8 @@ export function cropPatches(
   const parts = [...groups.values()].map(({ octave, k, members, windows: groupWindows }) => {
     order.push(...members);
     const [height, width] = octaveSizes[octave] as readonly [number, number];
-    const boxes = tf.tensor2d(windowsToCropBoxes(Float32Array.from(groupWindows), height, width, size * k), [
-      members.length,
-      4,
-    ]);
-    const boxIndices = tf.zeros([members.length], 'int32') as tf.Tensor1D;
-    const samples = tf.image.cropAndResize(
-      octaves[octave] as tf.Tensor4D,
-      boxes,
-      boxIndices,
-      [size * k, size * k],
-      'bilinear',
-      padValue,
-    );
-    return k === 1 ? samples : tf.avgPool(samples, k, k, 'valid');
+    const boxes = windowsToCropBoxes(Float32Array.from(groupWindows), height, width, size * k);
+    return supersampledCrop(octaves[octave] as tf.Tensor4D, boxes, size, k, padValue);
   });
   const patches = parts.length === 1 ? (parts[0] as tf.Tensor4D) : tf.concat(parts);
   return { patches, order: Int32Array.from(order) };
