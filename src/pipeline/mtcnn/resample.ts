@@ -193,7 +193,8 @@ function octaveForWindow(
  * from the smallest of `octaves` (the image first, then its 2 × 2 area halvings: areaOctaves) that
  * keeps the window ≥ size pixels. Windows are grouped by source octave and by how many samples per
  * pixel they need, so a few large boxes do not make every crop expensive: one batched crop per
- * group (supersampled-crop.ts: cropAndResize + average pool, fused on WASM/CPU), concatenated. Samples outside the image take `padValue`.
+ * group (supersampled-crop.ts: cropAndResize + average pool, fused on WASM/CPU), concatenated.
+ * Samples outside the image take `padValue`.
  */
 export function cropPatches(
   octaves: readonly tf.Tensor4D[],
