@@ -17,14 +17,18 @@ export async function createFaceCheckEngine(
   levers: DetectorLevers,
 ): Promise<PhotoEngine> {
   const models = await loadModels(createFetchReader(modelsUrl), () => {});
-  const embedder = models.embedder('mobilefacenet');
+  const embedder = await models.embedder('mobilefacenet');
   const overrides = detectorOverridesFrom(levers);
   // The app's detector unless a lever is under test (same nets, other settings).
   const detector =
     Object.keys(overrides).length === 0
       ? models.detector
       : faceDetectorFromNets(
-          { pnet: models.graph('pnet'), rnet: models.graph('rnet'), onet: models.graph('onet') },
+          {
+            pnet: await models.graph('pnet'),
+            rnet: await models.graph('rnet'),
+            onet: await models.graph('onet'),
+          },
           overrides,
         );
   return {

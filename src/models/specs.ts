@@ -29,6 +29,12 @@ interface BaseSpec {
   readonly title: string;
   readonly source: NpmSource;
   readonly normalisation: Normalisation;
+  /**
+   * 'start': the engine is ready once it is loaded (the default pipeline needs it for the first
+   * photo). 'background': loaded after the engine is ready, so the app starts without waiting for
+   * a model most sessions never run (liveness, the second embedder); a call needing it waits for it.
+   */
+  readonly loading: 'start' | 'background';
 }
 
 /** A .tflite graph converted to a tfjs GraphModel (model.json + one weight shard). */
@@ -61,6 +67,7 @@ const SIGNED_128: Normalisation = { mean: [127.5, 127.5, 127.5], divisor: 128 };
 export const MODEL_SPECS = {
   pnet: {
     title: 'MTCNN P-Net (proposal)',
+    loading: 'start',
     format: 'tflite-graph',
     source: EXPO,
     file: {
@@ -75,6 +82,7 @@ export const MODEL_SPECS = {
   },
   rnet: {
     title: 'MTCNN R-Net (refine)',
+    loading: 'start',
     format: 'tflite-graph',
     source: EXPO,
     file: {
@@ -89,6 +97,7 @@ export const MODEL_SPECS = {
   },
   onet: {
     title: 'MTCNN O-Net (output)',
+    loading: 'start',
     format: 'tflite-graph',
     source: EXPO,
     file: {
@@ -103,6 +112,7 @@ export const MODEL_SPECS = {
   },
   mobilefacenet: {
     title: 'MobileFaceNet (192-d)',
+    loading: 'start',
     format: 'tflite-graph',
     source: EXPO,
     file: {
@@ -117,6 +127,7 @@ export const MODEL_SPECS = {
   },
   antispoof: {
     title: 'Face anti-spoofing (deep tree)',
+    loading: 'background',
     format: 'tflite-graph',
     source: EXPO,
     file: {
@@ -131,6 +142,7 @@ export const MODEL_SPECS = {
   },
   facerecognitionnet: {
     title: 'FaceRecognitionNet (dlib ResNet, 128-d)',
+    loading: 'background',
     format: 'tfjs-weights',
     source: FACE_API,
     files: [

@@ -158,7 +158,7 @@ export function createImportedModels(read: ModelFileReader): ImportedModels {
 export function importedModelsCalls(
   models: () => ImportedModels,
   decode: (photo: { readonly name: string; readonly bytes: ArrayBuffer }) => Promise<RgbImage>,
-  shippedEmbedder: (id: EmbedderId) => AnyEmbedder,
+  shippedEmbedder: (id: EmbedderId) => Promise<AnyEmbedder>,
 ): ImportedModelsApi {
   return {
     importModel: (file, options, onProgress) => {
@@ -170,7 +170,9 @@ export function importedModelsCalls(
     listImportedModels: () => models().listImportedModels(),
     removeImportedModel: (id) => models().removeImportedModel(id),
     async embedWholeImageDiagnostic(photo, model) {
-      const embedder = isImportedEmbedderId(model) ? await models().embedder(model) : shippedEmbedder(model);
+      const embedder = isImportedEmbedderId(model)
+        ? await models().embedder(model)
+        : await shippedEmbedder(model);
       const [embedding] = await embedWholeImages([await decode(photo)], embedder);
       if (embedding === undefined) throw new Error('no embedding');
       return transfer(embedding, [embedding.buffer as ArrayBuffer]);

@@ -202,14 +202,19 @@ export function createKioskAnalysis(models: () => LoadedModels): KioskApi {
         let face: CapturedFace | null = null;
         let liveness: LivenessResult | null = null;
         if (largest !== undefined) {
-          const [embedded] = await embedDetectedFaces(tensor, [largest], loaded.embedder(options.embedder), {
-            crops: true,
-          });
+          const [embedded] = await embedDetectedFaces(
+            tensor,
+            [largest],
+            await loaded.embedder(options.embedder),
+            {
+              crops: true,
+            },
+          );
           if (embedded?.crop == null) throw new Error('internal: the pipeline returned no crop');
           face = { box: embedded.box, embedding: embedded.embedding, crop: rgbToRgba(embedded.crop) };
           if (options.liveness) {
             liveness = livenessResult(
-              await livenessScore(loaded.graph('antispoof'), tensor, toBox(largest.box)),
+              await livenessScore(await loaded.graph('antispoof'), tensor, toBox(largest.box)),
             );
           }
         }

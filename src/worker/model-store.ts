@@ -7,17 +7,14 @@
  * that `runModel` executes, and weights-format embedders are created straight from their files.
  */
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
 import { EMBEDDER_IDS, EMBEDDER_SPECS, type EmbedderId } from '../models/embedders.ts';
 import { MODEL_IDS, MODEL_SPECS, type ModelId, type ModelIndex } from '../models/specs.ts';
 import { createEmbedder, embedderFromGraph } from '../pipeline/embedders/create.ts';
 import type { Embedder } from '../pipeline/embedders/embedder.ts';
-import { loadGraphModel, loadWeightMap, type ModelFileReader } from '../pipeline/models/load-model.ts';
+import { loadGraphModel, type ModelFileReader } from '../pipeline/models/load-model.ts';
 import { verifiedReader } from '../pipeline/models/verified-reader.ts';
 import { type FaceDetector, faceDetectorFromNets } from '../pipeline/mtcnn/index.ts';
 import type { GraphModelId, LoadedModelInfo, LoadProgress } from './api.ts';
-
-type WeightsModelId = Exclude<ModelId, GraphModelId>;
 
 const FIX = 'Run `npm run models` to regenerate public/models.';
 
@@ -61,12 +58,14 @@ export async function readModelIndex(read: ModelFileReader): Promise<ModelIndex>
 
 /** Every model of one engine, on the backend that was active when they were loaded. */
 export interface LoadedModels {
+  /** The models loaded so far, in load order (background ones join as they finish). */
   readonly info: readonly LoadedModelInfo[];
-  graph(id: GraphModelId): GraphModel;
-  weights(id: WeightsModelId): tf.NamedTensorMap;
+  /** The model, once loaded; rejects if its (background) load failed. */
+  graph(id: GraphModelId): Promise<GraphModel>;
   /** MTCNN on the loaded P-, R- and O-Net, default configuration (the nets stay owned here). */
   readonly detector: FaceDetector;
-  embedder(id: EmbedderId): Embedder;
+  /** The embedder, once its model is loaded; rejects if that load failed. */
+  embedder(id: EmbedderId): Promise<Embedder>;
   dispose(): void;
 }
 
@@ -79,6 +78,9 @@ const embedderOfModel = (id: ModelId): EmbedderId | undefined =>
 /**
  * Loads the models one after another: progress then advances model by model, and on WebGL/WASM
  * the weight upload blocks the worker anyway, so parallel fetches of local files would gain little.
+ * Resolves once every 'start' model is loaded (a failure there rejects, and frees what was loaded);
+ * the 'background' models (specs.ts) then load in turn, reporting progress the same way. A background
+ * failure is reported as 'model-failed' and rejects only the calls that need that model.
  */
 export async function loadModels(
   read: ModelFileReader,
@@ -96,27 +98,38 @@ export async function loadModels(
   });
 
   const graphs = new Map<GraphModelId, GraphModel>();
-  const weightMaps = new Map<WeightsModelId, tf.NamedTensorMap>();
   const embedders = new Map<EmbedderId, Embedder>();
   const info: LoadedModelInfo[] = [];
+  let disposed = false;
   const disposeAll = () => {
+    disposed = true;
     for (const embedder of embedders.values()) embedder.dispose();
     for (const model of graphs.values()) model.dispose();
-    for (const map of weightMaps.values()) tf.dispose(Object.values(map));
+    embedders.clear();
+    graphs.clear();
   };
 
-  for (const id of MODEL_IDS) {
+  const load = async (id: ModelId): Promise<void> => {
     const { title } = MODEL_SPECS[id];
     const bytes = bytesOf(id);
     onProgress({ kind: 'model-loading', id, title, bytes });
     const started = performance.now();
     try {
       const embedderId = embedderOfModel(id);
-      if (isGraphSpec(id)) graphs.set(id, await loadGraphModel(id, readListed));
-      // A weights-format embedder keeps its own (folded) copy of the weights: no raw map to hold.
-      else if (embedderId !== undefined)
-        embedders.set(embedderId, await createEmbedder(embedderId, readListed));
-      else weightMaps.set(id, await loadWeightMap(id, readListed));
+      if (isGraphSpec(id)) {
+        const model = await loadGraphModel(id, readListed);
+        // Loaded after the engine was disposed (a background load outliving a restart): drop it.
+        if (disposed) return model.dispose();
+        graphs.set(id, model);
+        if (embedderId !== undefined) embedders.set(embedderId, embedderFromGraph(embedderId, model));
+      } else if (embedderId !== undefined) {
+        // A weights-format embedder keeps its own (folded) copy of the weights: no raw map to hold.
+        const embedder = await createEmbedder(embedderId, readListed);
+        if (disposed) return embedder.dispose();
+        embedders.set(embedderId, embedder);
+      } else {
+        throw new Error(`model "${id}" is neither a graph nor an embedder`);
+      }
     } catch (error) {
       onProgress({
         kind: 'model-failed',
@@ -124,37 +137,57 @@ export async function loadModels(
         title,
         message: error instanceof Error ? error.message : String(error),
       });
-      disposeAll();
       throw error;
     }
     const model: LoadedModelInfo = { id, title, bytes, loadMs: performance.now() - started };
     info.push(model);
     onProgress({ kind: 'model-loaded', model });
+  };
+
+  for (const id of MODEL_IDS.filter((m) => MODEL_SPECS[m].loading === 'start')) {
+    try {
+      await load(id);
+    } catch (error) {
+      disposeAll();
+      throw error;
+    }
   }
 
-  const graph = (id: GraphModelId): GraphModel => {
-    const model = graphs.get(id);
-    if (model === undefined) throw new Error(`model "${id}" is not loaded`);
-    return model;
-  };
-  for (const id of EMBEDDER_IDS) {
-    const modelId = EMBEDDER_SPECS[id].modelId;
-    if (!embedders.has(id) && isGraphSpec(modelId)) embedders.set(id, embedderFromGraph(id, graph(modelId)));
+  // Background models, one after another; each call that needs one waits for its own load.
+  const loads = new Map<ModelId, Promise<void>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const id of MODEL_IDS.filter((m) => MODEL_SPECS[m].loading === 'background')) {
+    const loaded = previous.then(() => load(id));
+    // Failures surface through the calls that await this model, and as 'model-failed' progress.
+    loaded.catch(() => {});
+    loads.set(id, loaded);
+    previous = loaded.catch(() => {});
   }
+  const loadedModel = async (id: ModelId) => {
+    await loads.get(id);
+    if (disposed) throw new Error('the models were disposed');
+  };
+
+  const pnet = graphs.get('pnet');
+  const rnet = graphs.get('rnet');
+  const onet = graphs.get('onet');
+  if (pnet === undefined || rnet === undefined || onet === undefined)
+    throw new Error('MTCNN must load at start: see MODEL_SPECS.loading');
 
   return {
     info,
-    graph,
-    detector: faceDetectorFromNets({ pnet: graph('pnet'), rnet: graph('rnet'), onet: graph('onet') }),
-    embedder(id) {
+    detector: faceDetectorFromNets({ pnet, rnet, onet }),
+    async graph(id) {
+      await loadedModel(id);
+      const model = graphs.get(id);
+      if (model === undefined) throw new Error(`model "${id}" is not loaded`);
+      return model;
+    },
+    async embedder(id) {
+      await loadedModel(EMBEDDER_SPECS[id].modelId);
       const embedder = embedders.get(id);
       if (embedder === undefined) throw new Error(`embedder "${id}" is not loaded`);
       return embedder;
-    },
-    weights(id) {
-      const map = weightMaps.get(id);
-      if (map === undefined) throw new Error(`model "${id}" is not loaded`);
-      return map;
     },
     dispose: disposeAll,
   };

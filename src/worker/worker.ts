@@ -132,7 +132,7 @@ export function createEngine(): EngineApi {
     async runModel(id, input, outputs) {
       if (!isGraphModelId(id)) throw new Error(`"${id}" is not a graph model`);
       checkInput(input);
-      const model = requireReady().models.graph(id);
+      const model = await requireReady().models.graph(id);
       const results = tf.tidy(() => {
         const x = tf.tensor(input.data, [...input.shape], 'float32');
         return ([] as tf.Tensor[]).concat(model.execute(x, [...outputs]));
@@ -175,7 +175,7 @@ export function createEngine(): EngineApi {
           const id = options.embedder;
           embedder = isImportedEmbedderId(id)
             ? await requireImported().embedder(id)
-            : ready.models.embedder(id);
+            : await ready.models.embedder(id);
         } catch (error) {
           const message = `The embedder "${String(options.embedder)}" is not available (${error instanceof Error ? error.message : String(error)}).`;
           return { ok: false, problem: { code: 'engine-not-ready', message } };

@@ -115,4 +115,24 @@ describe.skipIf(!hasModels)(`damaged public/models${hasModels ? '' : ` — ${MOD
     expect(errors.join('\n')).toMatch(/^facecheck: Model "pnet" could not be loaded \(.*truncated\)/);
     expect(errors.join('\n')).toMatch(FIX);
   });
+
+  it('a damaged background model leaves the engine ready and fails only the calls that need it', async () => {
+    const dir = damagedCopy((d) => truncate(join(d, 'facerecognitionnet/face_recognition_model.bin')));
+    const progress: string[] = [];
+    const models = await loadModels(modelFileReader(dir), (p) => {
+      if (p.kind === 'model-loaded') progress.push(`loaded ${p.model.id}`);
+      if (p.kind === 'model-failed') progress.push(`failed ${p.id}`);
+    });
+    try {
+      // Ready with the models of the first photo; the background ones follow.
+      expect(progress).toEqual(['loaded pnet', 'loaded rnet', 'loaded onet', 'loaded mobilefacenet']);
+      await expect(models.embedder('facerecognitionnet')).rejects.toThrow(/truncated/);
+      expect((await models.embedder('mobilefacenet')).id).toBe('mobilefacenet');
+      expect((await models.graph('antispoof')).outputs.length).toBeGreaterThan(0);
+      expect(progress.slice(4)).toEqual(['loaded antispoof', 'failed facerecognitionnet']);
+      expect(models.info.map((m) => m.id)).toEqual(['pnet', 'rnet', 'onet', 'mobilefacenet', 'antispoof']);
+    } finally {
+      models.dispose();
+    }
+  });
 });
