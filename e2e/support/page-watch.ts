@@ -3,7 +3,8 @@
  * not yet revoked (to prove none leak), and the inference worker's live memory counts through the
  * `?e2e` hook (tensors, decoded images).
  */
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { MODEL_IDS } from '../../src/models/specs.ts';
 import type { WorkerMemory } from '../../src/worker/api.ts';
 
 export async function watchObjectUrls(page: Page): Promise<void> {
@@ -28,10 +29,16 @@ export async function watchObjectUrls(page: Page): Promise<void> {
 export const liveObjectUrls = (page: Page): Promise<number> =>
   page.evaluate(() => (window as unknown as { __objectUrls: () => number }).__objectUrls());
 
-/** The worker's tensors and decoded-image counts (needs `?e2e` in the URL). */
-export const workerMemory = (page: Page): Promise<WorkerMemory> =>
-  page.evaluate(() => {
+/**
+ * The worker's tensors and decoded-image counts (needs `?e2e` in the URL), once every model is
+ * loaded: some load in the background after the engine is ready (MODEL_SPECS.loading), and their
+ * weights would otherwise land between a baseline and the count compared with it.
+ */
+export async function workerMemory(page: Page): Promise<WorkerMemory> {
+  await expect(page.locator('tr[data-state="loaded"]')).toHaveCount(MODEL_IDS.length, { timeout: 120_000 });
+  return page.evaluate(() => {
     const hook = window.__facecheck;
     if (hook === undefined) throw new Error('window.__facecheck missing: was ?e2e passed?');
     return hook.client.api.memory();
   });
+}
