@@ -18,6 +18,7 @@ import { imageToTensor, type RgbImage } from '../pipeline/image.ts';
 import type { FaceBox, FaceCrop } from './api.ts';
 import type { LoadedModels } from './model-store.ts';
 import { rgbToRgba } from './pixels.ts';
+import { trimWebglPrograms } from './webgl-programs.ts';
 
 /** Preview frames are inspected at most this large (long side): guidance needs boxes, not detail. */
 const INSPECT_MAX_SIDE = 640;
@@ -188,6 +189,8 @@ export function createKioskAnalysis(models: () => LoadedModels): KioskApi {
         };
       } finally {
         tensor.dispose();
+        // A kiosk inspects frames for days: its candidate counts must not grow the program cache.
+        trimWebglPrograms();
       }
     },
 
@@ -235,6 +238,7 @@ export function createKioskAnalysis(models: () => LoadedModels): KioskApi {
         );
       } finally {
         tensor.dispose();
+        trimWebglPrograms();
       }
     },
   };

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { supersampledCrop } from '../../src/pipeline/mtcnn/supersampled-crop.ts';
+import { cropThenPool, supersampledCrop } from '../../src/pipeline/mtcnn/supersampled-crop.ts';
 import { selectBackend } from './support.ts';
 
 /** Deterministic pseudo-random pixel values in [0, 255). */
@@ -33,19 +33,6 @@ const BOXES = Float32Array.from(
   ].flat(),
 );
 
-function opsPath(image: tf.Tensor4D, size: number, k: number, padValue: number): tf.Tensor4D {
-  const count = BOXES.length / 4;
-  const samples = tf.image.cropAndResize(
-    image,
-    tf.tensor2d(BOXES, [count, 4]),
-    tf.zeros([count], 'int32') as tf.Tensor1D,
-    [size * k, size * k],
-    'bilinear',
-    padValue,
-  );
-  return k === 1 ? samples : tf.avgPool(samples, k, k, 'valid');
-}
-
 describe.each(['wasm', 'cpu'] as const)('fused supersampled crop on %s', (backend) => {
   it('equals cropAndResize at k × the size followed by a k × k average pool', async () => {
     await selectBackend(backend);
@@ -53,7 +40,7 @@ describe.each(['wasm', 'cpu'] as const)('fused supersampled crop on %s', (backen
     for (const size of [12, 24, 48])
       for (const k of [1, 2, 3, 4]) {
         await selectBackend('cpu');
-        const reference = tf.tidy(() => opsPath(image, size, k, 0));
+        const reference = tf.tidy(() => cropThenPool(image, BOXES, size, k, 0));
         const referenceValues = await reference.data();
         reference.dispose();
         await selectBackend(backend);

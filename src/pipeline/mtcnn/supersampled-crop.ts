@@ -164,10 +164,9 @@ for (const config of KERNELS)
 
 /**
  * `cropAndResize(image, boxes, zeros, [size·k, size·k], 'bilinear', padValue)` then a k × k average
- * pool: the fused kernel on WASM and CPU, the two ops elsewhere. `image` is [1, H, W, C] float32.
- * Call inside tf.tidy.
+ * pool, as two tfjs ops: what the fused kernel computes, on any backend. Call inside tf.tidy.
  */
-export function supersampledCrop(
+export function cropThenPool(
   image: tf.Tensor4D,
   boxes: Float32Array,
   size: number,
@@ -175,10 +174,6 @@ export function supersampledCrop(
   padValue: number,
 ): tf.Tensor4D {
   const count = boxes.length / 4;
-  if (tf.getKernel(KERNEL_NAME, tf.getBackend()) !== undefined && image.dtype === 'float32') {
-    const attrs: CropAttrs = { boxes: Array.from(boxes), size, k, padValue };
-    return tf.engine().runKernel(KERNEL_NAME, { image }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-  }
   const samples = tf.image.cropAndResize(
     image,
     tf.tensor2d(boxes, [count, 4]),
@@ -188,4 +183,21 @@ export function supersampledCrop(
     padValue,
   );
   return k === 1 ? samples : tf.avgPool(samples, k, k, 'valid');
+}
+
+/**
+ * cropThenPool: the fused kernel on WASM and CPU, the two ops elsewhere. `image` is [1, H, W, C]
+ * float32. Call inside tf.tidy.
+ */
+export function supersampledCrop(
+  image: tf.Tensor4D,
+  boxes: Float32Array,
+  size: number,
+  k: number,
+  padValue: number,
+): tf.Tensor4D {
+  if (tf.getKernel(KERNEL_NAME, tf.getBackend()) === undefined || image.dtype !== 'float32')
+    return cropThenPool(image, boxes, size, k, padValue);
+  const attrs: CropAttrs = { boxes: Array.from(boxes), size, k, padValue };
+  return tf.engine().runKernel(KERNEL_NAME, { image }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

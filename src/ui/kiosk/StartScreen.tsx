@@ -1,14 +1,20 @@
 /** The kiosk's welcome: what happens, what happens to the photos, and one big Start button. */
 import { useStore } from 'zustand';
+import { MODEL_SPECS } from '../../models/specs.ts';
 import { OfflineNote } from '../../pwa/OfflineNote.tsx';
 import type { PwaStore } from '../../pwa/pwa-store.ts';
 import type { EngineState, EngineStore } from '../../state/engine-store.ts';
 
-/** Share of model bytes loaded, 0–100, or null before index.json has been read. */
+/**
+ * Share of the bytes the engine waits for (the 'start' models; the rest load after ready) that is
+ * loaded, 0–100, or null before index.json has been read.
+ */
 function loadedPercent(state: EngineState): number | null {
-  if (state.totalBytes === null || state.totalBytes === 0) return null;
-  const loaded = state.models.reduce((n, m) => n + (m.state === 'loaded' ? (m.bytes ?? 0) : 0), 0);
-  return Math.floor((100 * loaded) / state.totalBytes);
+  const needed = state.models.filter((m) => MODEL_SPECS[m.id].loading === 'start');
+  if (state.totalBytes === null || needed.some((m) => m.bytes === null)) return null;
+  const total = needed.reduce((n, m) => n + (m.bytes ?? 0), 0);
+  const loaded = needed.reduce((n, m) => n + (m.state === 'loaded' ? (m.bytes ?? 0) : 0), 0);
+  return total === 0 ? null : Math.floor((100 * loaded) / total);
 }
 
 interface StartScreenProps {
