@@ -6,7 +6,7 @@ import { analyzeImage, uploadImage } from '../src/pipeline/face-pipeline.ts';
 
 import { faceDetectorFromNets } from '../src/pipeline/mtcnn/detector.ts';
 import { createFetchReader, loadModels } from '../src/worker/model-store.ts';
-import { trimWebglPrograms } from '../src/worker/webgl-programs.ts';
+import { trimWebglCaches } from '../src/worker/webgl-caches.ts';
 import { analyzeStaged, detectorOverridesFrom } from './facecheck-staged.ts';
 import type { PhotoEngine } from './photo-engine.ts';
 import type { DetectorLevers } from './protocol.ts';
@@ -35,7 +35,7 @@ export async function createFaceCheckEngine(
     modelLoadMs: Object.fromEntries(models.info.map((m) => [m.id, m.loadMs])),
     analyze: async (image, clock) => {
       // Between photos, as the app's worker does (src/worker/worker.ts).
-      trimWebglPrograms();
+      trimWebglCaches();
       if (stages) return analyzeStaged(image, { detector, embedder }, clock);
       // The app's own call, as src/worker/analysis.ts makes it, timed in two halves.
       const tensor = uploadImage(image);

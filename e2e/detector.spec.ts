@@ -5,12 +5,13 @@
  *
  * Photos decode to identical pixels in Chromium and in sharp: grayscale PNG, and baseline or
  * progressive JPEGs without an Adobe RGB profile (ICC is ignored on both sides anyway). WebGL is
- * CPU-emulated here (seconds per photo), so it gets the two smallest photos only.
+ * CPU-emulated here (seconds per photo), so it gets three photos of different sizes only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
+import type { EmbedderId } from '../src/models/embedders.ts';
 import { boxIoU } from '../src/pipeline/mtcnn/boxes.ts';
 import {
   compareFaces,
@@ -20,7 +21,7 @@ import {
 } from '../src/pipeline/mtcnn/evaluate.ts';
 import type { DetectedFace } from '../src/pipeline/mtcnn/index.ts';
 import type { BackendName } from '../src/worker/api.ts';
-import { detectInNode } from './support/node-detections.ts';
+import { detectInNode, embedInNode, type NodeFaceEmbedding } from './support/node-detections.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const facesDir = resolve(projectRoot, '../shared/data/faces');
@@ -29,7 +30,8 @@ const SHARED_MISSING = `../shared not found beside the project (${facesDir}): th
 
 const PHOTOS: Readonly<Record<'wasm' | 'webgl', readonly string[]>> = {
   wasm: ['bbt/amy/amy1.png', 'groups/bbt3.jpg', 'groups/bbt4.jpg', 'groups/multiface.jpg'],
-  webgl: ['bbt/amy/amy1.png', 'groups/bbt3.jpg'],
+  // Three sizes one after another: with shapes as uniforms, programs compiled for one size run the next.
+  webgl: ['bbt/amy/amy1.png', 'groups/bbt3.jpg', 'people/kate_siegel/1.jpg'],
 };
 const ALL_PHOTOS = [...new Set([...PHOTOS.wasm, ...PHOTOS.webgl])];
 
@@ -37,6 +39,8 @@ const ALL_PHOTOS = [...new Set([...PHOTOS.wasm, ...PHOTOS.webgl])];
 const SAME_FACE_IOU = 0.99;
 const SAME_SCORE = 1e-2;
 const CONFIDENT = 0.9;
+/** Cosine distance between the browser's and Node's embedding of the same face (verdicts use ~0.5). */
+const SAME_EMBEDDING = 1e-3;
 
 async function waitForEngine(page: Page): Promise<void> {
   const phase = page.getByTestId('engine-phase');
@@ -58,6 +62,62 @@ function detectInBrowser(page: Page, photo: string): Promise<DetectedFace[]> {
     },
     { name: photo, base64 },
   );
+}
+
+/** The worker's analysis of one photo (faces and embeddings), as the app requests it. */
+async function analyzeInBrowser(
+  page: Page,
+  photo: string,
+  embedder: EmbedderId,
+): Promise<Array<{ box: number[]; embedding: number[] }>> {
+  const base64 = readFileSync(join(facesDir, photo)).toString('base64');
+  return page.evaluate(
+    async ({ name, base64, embedder }) => {
+      const hook = window.__facecheck;
+      if (hook === undefined) throw new Error('window.__facecheck missing: was ?e2e passed?');
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const result = await hook.client.api.analyzePhoto({ name, bytes: bytes.buffer }, { embedder });
+      if (!result.ok) throw new Error(`${name}: ${result.problem.message}`);
+      return result.faces.map((f) => ({ box: [...f.box], embedding: Array.from(f.embedding) }));
+    },
+    { name: photo, base64, embedder },
+  );
+}
+
+function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i] ?? 0, b[i] ?? 0];
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return 1 - dot / Math.sqrt(na * nb);
+}
+
+/** Each Node face must have a browser face on the same box with (almost) the same embedding. */
+function embeddingDifferences(
+  browser: ReadonlyArray<{ box: number[]; embedding: number[] }>,
+  node: readonly NodeFaceEmbedding[],
+): { maxDistance: number; problems: string[] } {
+  const problems: string[] = [];
+  if (browser.length !== node.length)
+    problems.push(`${browser.length} faces in the browser, ${node.length} in Node`);
+  let maxDistance = 0;
+  for (const [i, face] of node.entries()) {
+    const twin = browser.find((b) => boxIoU(b.box, face.box) >= SAME_FACE_IOU);
+    if (twin === undefined) {
+      problems.push(`Node face ${i}: no browser face on the same box`);
+      continue;
+    }
+    const distance = cosineDistance(twin.embedding, face.embedding);
+    maxDistance = Math.max(maxDistance, distance);
+    if (distance > SAME_EMBEDDING)
+      problems.push(`Node face ${i}: cosine distance ${distance.toExponential(2)}`);
+  }
+  return { maxDistance, problems };
 }
 
 interface Agreement {
@@ -140,6 +200,33 @@ test.describe('detector in the browser worker', () => {
         );
         problems.push(...differences.map((d) => `${photo} vs Node: ${d}`));
         problems.push(...parityFailures(fixture, photo, faces).map((d) => `${photo} vs reference: ${d}`));
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+
+  // WebGL compiles most shaders once per op for every shape (src/worker/webgl-shapes.ts): photos of
+  // different sizes one after another must still give the embeddings Node gives, with both embedders.
+  for (const backend of ['wasm', 'webgl'] as const satisfies readonly BackendName[]) {
+    test(`on ${backend}: same embeddings as Node, photo after photo`, async ({ page }) => {
+      const photos = PHOTOS[backend];
+      await page.goto(`/?backend=${backend}&e2e`);
+      await waitForEngine(page);
+      expect((await page.evaluate(() => window.__facecheck?.client.status()))?.backend).toBe(backend);
+      const problems: string[] = [];
+      for (const embedder of [
+        'mobilefacenet',
+        'facerecognitionnet',
+      ] as const satisfies readonly EmbedderId[]) {
+        const expected = await embedInNode(projectRoot, facesDir, photos, embedder);
+        for (const [p, photo] of photos.entries()) {
+          const faces = await analyzeInBrowser(page, photo, embedder);
+          const { maxDistance, problems: differences } = embeddingDifferences(faces, expected[p] ?? []);
+          console.log(
+            `${backend} ${embedder} ${photo}: ${faces.length} faces, max cosine distance to Node ${maxDistance.toExponential(2)}`,
+          );
+          problems.push(...differences.map((d) => `${embedder} ${photo}: ${d}`));
+        }
       }
       expect(problems).toEqual([]);
     });

@@ -1,29 +1,45 @@
 /**
  * Smoke test of the built app in Debian's Chromium: the page loads, the worker loads every model on
- * WebGL (SwiftShader here) and on WASM, P-Net run inside the worker reproduces the TFLite runtime's
- * outputs (../shared/fixtures/tflite-reference.json), and nothing is fetched from another origin.
+ * WebGL (SwiftShader here) and on WASM, every converted model run inside the worker reproduces the
+ * TFLite runtime's outputs (../shared/fixtures/tflite-reference.json) with the backend's own kernels
+ * and flags, and nothing is fetched from another origin.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { MODEL_IDS, MODEL_SPECS } from '../src/models/specs.ts';
-import type { BackendName, EngineStatus } from '../src/worker/api.ts';
+import type { BackendName, EngineStatus, GraphModelId } from '../src/worker/api.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixturePath = resolve(projectRoot, '../shared/fixtures/tflite-reference.json');
-const FIXTURE_MISSING = `${fixturePath} not found: the P-Net parity check needs ../shared beside the project`;
+const FIXTURE_MISSING = `${fixturePath} not found: the model parity checks need ../shared beside the project`;
 
-interface PnetFixture {
-  input: { shape: number[]; formula: 'signed' };
-  outputs: Record<string, { shape: number[]; data: number[] }>;
+interface ModelFixture {
+  input: { shape: number[]; formula: 'signed' | 'unit' };
+  /** Small outputs in full (`data`), large ones by their first 64 values. */
+  outputs: Record<string, { shape: number[]; data?: number[]; first64?: number[] }>;
   tolerance: { atol_float32: number; atol_webgl_float32: number };
 }
 
-function readPnetFixture(): PnetFixture | null {
+/**
+ * Fixture name → model. The MTCNN weights have the Caffe-era transpose baked in, so their fixture
+ * input is fed with axes 1 and 2 swapped and the outputs are swapped back before comparing.
+ */
+const FIXTURE_MODELS: ReadonlyArray<{ fixture: string; id: GraphModelId; transposed: boolean }> = [
+  { fixture: 'pnet', id: 'pnet', transposed: true },
+  { fixture: 'rnet', id: 'rnet', transposed: true },
+  { fixture: 'onet', id: 'onet', transposed: true },
+  { fixture: 'MobileFaceNet', id: 'mobilefacenet', transposed: false },
+  { fixture: 'FaceAntiSpoofing', id: 'antispoof', transposed: false },
+];
+
+function readModelFixture(name: string): ModelFixture | null {
   if (!existsSync(fixturePath)) return null;
-  const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { models: { pnet?: PnetFixture } };
-  return fixture.models.pnet ?? null;
+  const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as {
+    models: Record<string, ModelFixture | undefined>;
+  };
+  return fixture.models[name] ?? null;
 }
 
 interface Dense {
@@ -31,11 +47,14 @@ interface Dense {
   data: number[];
 }
 
-/** The fixture's documented "signed" input: x[i] = ((i·37) mod 255) / 127.5 − 1, stored as float32. */
-function signedInput(shape: number[]): Dense {
+/**
+ * The fixture's documented inputs, stored as float32: "signed" x[i] = ((i·37) mod 255) / 127.5 − 1,
+ * "unit" x[i] = ((i·37) mod 255) / 255.
+ */
+function formulaInput(shape: number[], formula: 'signed' | 'unit'): Dense {
   const size = shape.reduce((n, d) => n * d, 1);
-  const data = Float32Array.from({ length: size }, (_, i) => ((i * 37) % 255) / 127.5 - 1);
-  return { shape, data: Array.from(data) };
+  const value = (i: number) => (formula === 'signed' ? ((i * 37) % 255) / 127.5 - 1 : ((i * 37) % 255) / 255);
+  return { shape, data: Array.from(Float32Array.from({ length: size }, (_, i) => value(i))) };
 }
 
 /**
@@ -159,39 +178,44 @@ for (const backend of ['webgl', 'wasm'] as const satisfies readonly BackendName[
       }
     });
 
-    test('P-Net in the worker matches the TFLite reference', async () => {
-      const ref = readPnetFixture();
-      test.skip(ref === null, FIXTURE_MISSING);
-      if (ref === null) return;
-      const atol = backend === 'webgl' ? ref.tolerance.atol_webgl_float32 : ref.tolerance.atol_float32;
-      const fed = swapAxes12(signedInput(ref.input.shape));
-      const outputNames = Object.keys(ref.outputs);
+    for (const { fixture, id, transposed } of FIXTURE_MODELS) {
+      test(`${fixture} in the worker matches the TFLite reference`, async () => {
+        const ref = readModelFixture(fixture);
+        test.skip(ref === null, FIXTURE_MISSING);
+        if (ref === null) return;
+        const atol = backend === 'webgl' ? ref.tolerance.atol_webgl_float32 : ref.tolerance.atol_float32;
+        const input = formulaInput(ref.input.shape, ref.input.formula);
+        const outputNames = Object.keys(ref.outputs);
 
-      const results = await page.evaluate(
-        async ({ input, outputs }) => {
-          const hook = window.__facecheck;
-          if (hook === undefined) throw new Error('window.__facecheck missing');
-          const data = Float32Array.from(input.data);
-          const out = await hook.client.runModel('pnet', { shape: input.shape, data }, outputs);
-          return out.map((t) => ({ shape: [...t.shape], data: Array.from(t.data) }));
-        },
-        { input: fed, outputs: outputNames },
-      );
-
-      expect(results).toHaveLength(outputNames.length);
-      for (const [i, name] of outputNames.entries()) {
-        const expected = ref.outputs[name];
-        const result = results[i];
-        if (expected === undefined || result === undefined) throw new Error(`missing output ${name}`);
-        const actual = swapAxes12(result);
-        expect(actual.shape, name).toEqual(expected.shape);
-        const diff = maxAbsDiff(actual.data, expected.data);
-        console.log(
-          `${backend} ${name}: max |Δ| ${diff.toExponential(2)} over ${expected.data.length} values (atol ${atol})`,
+        const results = await page.evaluate(
+          async ({ id, input, outputs }) => {
+            const hook = window.__facecheck;
+            if (hook === undefined) throw new Error('window.__facecheck missing');
+            const data = Float32Array.from(input.data);
+            const out = await hook.client.runModel(id, { shape: input.shape, data }, outputs);
+            return out.map((t) => ({ shape: [...t.shape], data: Array.from(t.data) }));
+          },
+          { id, input: transposed ? swapAxes12(input) : input, outputs: outputNames },
         );
-        expect(diff, name).toBeLessThanOrEqual(atol);
-      }
-    });
+
+        expect(results).toHaveLength(outputNames.length);
+        for (const [i, name] of outputNames.entries()) {
+          const expected = ref.outputs[name];
+          const result = results[i];
+          if (expected === undefined || result === undefined) throw new Error(`missing output ${name}`);
+          // Only image-shaped outputs carry the transpose (R-/O-Net's dense outputs are [N, k]).
+          const actual = transposed && result.shape.length === 4 ? swapAxes12(result) : result;
+          expect(actual.shape, name).toEqual(expected.shape);
+          const reference = expected.data ?? expected.first64 ?? [];
+          expect(reference.length, `${name} reference values`).toBeGreaterThan(0);
+          const diff = maxAbsDiff(actual.data, reference);
+          console.log(
+            `${backend} ${fixture}/${name}: max |Δ| ${diff.toExponential(2)} over ${reference.length} values (atol ${atol})`,
+          );
+          expect(diff, name).toBeLessThanOrEqual(atol);
+        }
+      });
+    }
 
     test('nothing is fetched outside the app origin', async () => {
       const origin = new URL(page.url()).origin;

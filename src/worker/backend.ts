@@ -20,6 +20,7 @@ import type {
   RememberedBackend,
 } from './api.ts';
 import { timeProbeWorkload } from './backend-probe.ts';
+import { enableWebglShapeUniforms } from './webgl-shapes.ts';
 
 /** Measured against each other when nothing is forced; the plain-JS CPU backend is far slower. */
 const MEASURED_BACKENDS = ['webgl', 'wasm'] as const satisfies readonly BackendName[];
@@ -66,21 +67,11 @@ export function probeGl(): GlProbe {
   return { renderer, isSoftwareRenderer: hardware === null || namedSoftware };
 }
 
-/**
- * tfjs-webgl settings, set before the backend allocates anything. tfjs keeps every freed texture
- * for reuse, keyed by its shape, and by default never deletes one: the pool then holds textures of
- * every photo size seen, and with MTCNN's per-photo pyramid shapes it grows through a long batch
- * (measured on SwiftShader: 61 MB after start, 256 MB after 6 photos with the bound, more without
- * it; docs/benchmarks.md). Past this many bytes allocated, freed textures are deleted instead.
- *
- * Not set: WEBGL_USE_SHAPES_UNIFORMS (shaders compiled once per op rather than per shape). It made
- * WebGL 1.7× faster here, but tfjs 4.22's FusedConv2D then gives wrong results once a program
- * compiled for one photo's shapes is reused for another's (a face box moved, a face lost; the
- * detector e2e caught it; cf. tensorflow/tfjs#7430). Correct faces come before speed.
+/*
+ * tfjs-webgl: shaders take their shapes as uniforms, except the convolutions' (webgl-shapes.ts); the
+ * texture pool and the program cache are bounded between photos (webgl-caches.ts). tfjs's own
+ * WEBGL_DELETE_TEXTURE_THRESHOLD is not used: it made later photos twice as slow (webgl-textures.ts).
  */
-export const WEBGL_TUNING = {
-  WEBGL_DELETE_TEXTURE_THRESHOLD: 256 * 1024 * 1024,
-} as const satisfies Record<string, boolean | number>;
 
 function configureWasm(): void {
   setWasmPaths({
@@ -168,7 +159,7 @@ export async function initBackend(
   configureWasm();
   // Measured, not refused: tfjs would otherwise reject software GL before we could time it.
   tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
-  for (const [flag, value] of Object.entries(WEBGL_TUNING)) tf.env().set(flag, value);
+  enableWebglShapeUniforms();
   const gl = probeGl();
   const failures: BackendFailure[] = [];
   const chosen = async (

@@ -18,7 +18,7 @@ import { imageToTensor, type RgbImage } from '../pipeline/image.ts';
 import type { FaceBox, FaceCrop } from './api.ts';
 import type { LoadedModels } from './model-store.ts';
 import { rgbToRgba } from './pixels.ts';
-import { trimWebglPrograms } from './webgl-programs.ts';
+import { trimWebglCaches } from './webgl-caches.ts';
 
 /** Preview frames are inspected at most this large (long side): guidance needs boxes, not detail. */
 const INSPECT_MAX_SIDE = 640;
@@ -189,8 +189,8 @@ export function createKioskAnalysis(models: () => LoadedModels): KioskApi {
         };
       } finally {
         tensor.dispose();
-        // A kiosk inspects frames for days: its candidate counts must not grow the program cache.
-        trimWebglPrograms();
+        // A kiosk inspects frames for days: its candidate counts must not grow tfjs-webgl's caches.
+        trimWebglCaches();
       }
     },
 
@@ -238,7 +238,7 @@ export function createKioskAnalysis(models: () => LoadedModels): KioskApi {
         );
       } finally {
         tensor.dispose();
-        trimWebglPrograms();
+        trimWebglCaches();
       }
     },
   };

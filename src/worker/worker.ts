@@ -20,7 +20,7 @@ import { createImportedModels, type ImportedModels, importedModelsCalls } from '
 import { createKioskAnalysis } from './kiosk-analysis.ts';
 import { holdLifeLock } from './life-lock.ts';
 import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
-import { trimWebglPrograms } from './webgl-programs.ts';
+import { trimWebglCaches } from './webgl-caches.ts';
 
 interface Ready {
   readonly status: EngineStatus;
@@ -185,8 +185,8 @@ export function createEngine(): EngineApi {
           { detector: ready.models.detector, embedder, bitmaps },
           notifier(onStage),
         );
-        // Between photos: a long batch of mixed sizes must not grow the compiled-program cache forever.
-        trimWebglPrograms();
+        // Between photos: a long batch of mixed sizes must not grow tfjs-webgl's caches forever.
+        trimWebglCaches();
         return analysis;
       };
       const result = previousPhoto.then(run, run);
