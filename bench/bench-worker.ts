@@ -98,6 +98,10 @@ function createBenchWorker(): BenchWorkerApi {
       return result;
     },
 
+    async settled() {
+      await engine?.settled();
+    },
+
     async memory() {
       return tfMemory();
     },

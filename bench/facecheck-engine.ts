@@ -33,6 +33,7 @@ export async function createFaceCheckEngine(
         );
   return {
     modelLoadMs: Object.fromEntries(models.info.map((m) => [m.id, m.loadMs])),
+    settled: () => models.settled(),
     analyze: async (image, clock) => {
       // Between photos, as the app's worker does (src/worker/worker.ts).
       trimWebglCaches();

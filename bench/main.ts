@@ -55,6 +55,7 @@ function createBenchPage(): BenchPageApi {
       for (let i = 0; i < photos.length; i++) timings.push((await analyze(i)).timing);
       return { photos: timings, wallMs: performance.now() - started };
     },
+    settled: () => guard(worker.settled()),
     memory: () => guard(worker.memory()),
     gallery: (options) => guard(worker.gallery(options)),
   };

@@ -111,5 +111,6 @@ export async function createPeerEngine(engine: PeerEngineName, modelsUrl: string
       input.dispose();
     }
   };
-  return { modelLoadMs, analyze };
+  // face-api's nets are all loaded before ready.
+  return { modelLoadMs, settled: async () => {}, analyze };
 }

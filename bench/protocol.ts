@@ -210,6 +210,8 @@ export interface BenchWorkerApi {
   init(params: BenchParams): Promise<WorkerInitReport>;
   /** One photo's bytes (transferred) → its timings. Photos run one at a time. */
   analyze(name: string, bytes: ArrayBuffer): Promise<PhotoTiming>;
+  /** Resolves once the engine's loads after ready have ended (see PhotoEngine.settled). */
+  settled(): Promise<void>;
   memory(): Promise<TfMemoryReport>;
   gallery(options: GalleryBenchOptions): Promise<GalleryReport>;
 }
@@ -224,6 +226,8 @@ export interface BenchPageApi {
   analyze(index: number): Promise<{ readonly timing: PhotoTiming; readonly roundTripMs: number }>;
   /** Analyses every fetched photo in order, one at a time. */
   pass(): Promise<PassReport>;
+  /** Resolves once the engine's loads after ready have ended (untimed). */
+  settled(): Promise<void>;
   memory(): Promise<TfMemoryReport>;
   gallery(options: GalleryBenchOptions): Promise<GalleryReport>;
 }

@@ -31,7 +31,10 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
     ),
     row('photos/s', (e) => n(e.photosPerSecond)),
     row('faces per pass', (e) => String(e.facesPerPass)),
-    row('tensors before → after', (e) => `${e.memory.tensorsBefore} → ${e.memory.tensorsAfter}`),
+    row(
+      'tensors: ready → first photo (every model loaded) → after',
+      (e) => `${e.memory.tensorsBefore} → ${e.memory.tensorsWarm} → ${e.memory.tensorsAfter}`,
+    ),
     row(
       'worker JS heap: ready → first photo → first pass → last pass (MB, after GC)',
       (e) =>

@@ -56,9 +56,12 @@ export interface EngineSummary {
   /** Faces found in one pass over the set (last run). */
   readonly facesPerPass: number;
   readonly memory: {
+    /** At ready (FaceCheck: before its background models have loaded). */
     readonly tensorsBefore: number;
+    /** After the first photo, with every model loaded. */
+    readonly tensorsWarm: number;
     readonly tensorsAfter: number;
-    /** Largest tensor-count growth from models ready to the end of the pass, any run (0 = no leak). */
+    /** Largest tensor-count growth from the first photo (every model loaded) to the end of the passes, any run (0 = no leak). */
     readonly maxTensorGrowth: number;
     /**
      * Worker JS heap after GC: models ready, after the first photo (warm), after the first pass
@@ -199,8 +202,9 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
     facesPerPass: last.pass.photos.reduce((n, p) => n + p.faces, 0),
     memory: {
       tensorsBefore: last.before.tf.numTensors,
+      tensorsWarm: last.warm.tf.numTensors,
       tensorsAfter: last.after.tf.numTensors,
-      maxTensorGrowth: Math.max(...runs.map((r) => r.after.tf.numTensors - r.before.tf.numTensors)),
+      maxTensorGrowth: Math.max(...runs.map((r) => r.after.tf.numTensors - r.warm.tf.numTensors)),
       heapBeforeMB: mb(last.before.heap.usedBytes),
       heapWarmMB: mb(last.warm.heap.usedBytes),
       heapSteadyMB: last.steady === null ? null : mb(last.steady.heap.usedBytes),

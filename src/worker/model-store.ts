@@ -66,6 +66,8 @@ export interface LoadedModels {
   readonly detector: FaceDetector;
   /** The embedder, once its model is loaded; rejects if that load failed. */
   embedder(id: EmbedderId): Promise<Embedder>;
+  /** Resolves once every background load has ended, loaded or failed (memory baselines wait for it). */
+  settled(): Promise<void>;
   dispose(): void;
 }
 
@@ -163,6 +165,7 @@ export async function loadModels(
     loads.set(id, loaded);
     previous = loaded.catch(() => {});
   }
+  const allSettled = previous.then(() => {});
   const loadedModel = async (id: ModelId) => {
     await loads.get(id);
     if (disposed) throw new Error('the models were disposed');
@@ -189,6 +192,7 @@ export async function loadModels(
       if (embedder === undefined) throw new Error(`embedder "${id}" is not loaded`);
       return embedder;
     },
+    settled: () => allSettled,
     dispose: disposeAll,
   };
 }

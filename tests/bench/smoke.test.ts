@@ -79,6 +79,9 @@ describe.skipIf(skipReason !== null)('npm run bench (smoke: 2 photos, WASM, with
       expect(e.photosPerSecond, engine).toBeGreaterThan(0);
       expect(e.facesPerPass, engine).toBeGreaterThan(0);
       expect(e.memory.tensorsBefore, engine).toBeGreaterThan(0);
+      // The leak check's baseline has every model, including those that load after ready.
+      expect(e.memory.tensorsWarm, engine).toBeGreaterThanOrEqual(e.memory.tensorsBefore);
+      expect(e.memory.maxTensorGrowth, engine).toBe(0);
       expect(e.memory.heapBeforeMB, engine).toBeGreaterThan(0);
       expect(e.memory.wasmHeapAfterMB, engine).toBeGreaterThan(0);
       // Texture counts exist on WebGL only.
