@@ -25,10 +25,12 @@ function webglInternals(): WebglBackendInternals | null {
 }
 
 /**
- * Programs kept before the oldest are deleted. One photo compiles ~300–600 (every pyramid level,
- * R-/O-Net and embedder batch shape; measured 552 for the first, ~330 per later new size), at ~8.5
- * KB of worker heap each: the bound caps them near 34 MB, lets the benchmark's 10 photos run without
- * a trim, and keeps a batch of same-size camera photos from ever reaching it.
+ * Programs kept before the oldest are deleted. With shapes as uniforms (webgl-shapes.ts) the first
+ * photo compiles ~350 and each later new size ~170 (its convolution and matrix-product shapes: every
+ * pyramid level, R-/O-Net and embedder batch; 1,936 after the benchmark's 10 photos, 3,446 with
+ * every shape baked), at ~8.5 KB of worker heap each: the bound caps them near 34 MB, lets the
+ * benchmark's 10 photos run without a trim, and keeps a batch of same-size camera photos from ever
+ * reaching it.
  */
 export const MAX_WEBGL_PROGRAMS = 4000;
 
