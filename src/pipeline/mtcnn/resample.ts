@@ -132,7 +132,10 @@ export function windowsToCropBoxes(
   return boxes;
 }
 
-/** Samples per output pixel and axis for one window (samplesPerPixel), capped. */
+/**
+ * Samples per output pixel and axis for one window: ⌈reduction⌉, capped. Not samplesPerPixel's
+ * rounding (the pyramid's): for R-/O-Net patches that lost a borderline 150 px bbt face.
+ */
 export function cropSupersampling(window: ArrayLike<number>, size: number, method: DeviceResampling): number {
   if (method === 'bilinear') return 1;
   const longest = Math.max(
