@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Point } from './align/similarity.ts';
 import { ARCFACE_112, type LandmarkTemplate } from './align/templates.ts';
 import { type AlignOptions, alignFaces, realignCrops } from './align/warp.ts';
+import { firstRows, padBatch } from './batch-buckets.ts';
 import { cropFaceBoxes } from './embedders/box-crop.ts';
 import type { AnyEmbedder } from './embedders/embedder.ts';
 import { imageToTensor, type RgbImage } from './image.ts';
@@ -211,7 +212,8 @@ function batchedRows(
       parts.push(
         tf.tidy(() => {
           const chunk = count === n ? aligned : tf.slice(aligned, [start, 0, 0, 0], [count, -1, -1, -1]);
-          const emb = embedder.forward(chunk);
+          // Padded to a bucket on WebGL, so other face counts reuse the compiled programs.
+          const emb = firstRows(embedder.forward(padBatch(chunk)), count);
           if (!withCrops) return emb;
           const pixels = tf.reshape(tf.round(tf.clipByValue(chunk, 0, 255)), [count, -1]);
           return tf.concat([emb, pixels], 1) as tf.Tensor2D;

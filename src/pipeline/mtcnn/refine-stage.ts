@@ -7,6 +7,7 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { MODEL_SPECS } from '../../models/specs.ts';
+import { firstRows, padBatch } from '../batch-buckets.ts';
 import {
   boxCount,
   clipWindows,
@@ -88,7 +89,9 @@ export async function classifyCrops(
         tf.tidy(() => {
           const crops = sampler.patches(windows.subarray(4 * start, 4 * end), inputSize);
           for (const [row, box] of crops.order.entries()) order[start + row] = start + box;
-          return tf.concat(model.execute(crops.patches, [...outputNodes]) as tf.Tensor2D[], 1);
+          // Padded to a bucket on WebGL, so other candidate counts reuse the compiled programs.
+          const outputs = model.execute(padBatch(crops.patches), [...outputNodes]) as tf.Tensor2D[];
+          return firstRows(tf.concat(outputs, 1), end - start);
         }),
       );
     }
