@@ -70,7 +70,8 @@ export function probeGl(): GlProbe {
 /*
  * tfjs-webgl: shaders take their shapes as uniforms, except the convolutions' (webgl-shapes.ts); the
  * texture pool and the program cache are bounded between photos (webgl-caches.ts). tfjs's own
- * WEBGL_DELETE_TEXTURE_THRESHOLD is not used: it made later photos twice as slow (webgl-textures.ts).
+ * WEBGL_DELETE_TEXTURE_THRESHOLD is not used: past it, every freed texture is deleted instead of
+ * reused, while stale sizes stay pooled (webgl-textures.ts).
  */
 
 function configureWasm(): void {

@@ -7,9 +7,10 @@
  * (measured on SwiftShader: 61 MB after start, 2,545 MB after 12 photos). tfjs's own bound,
  * `WEBGL_DELETE_TEXTURE_THRESHOLD`, is the wrong tool: once that many bytes are allocated, every
  * texture freed is deleted instead of pooled, so the pool's stale sizes stay forever and each op of
- * the next photo creates and deletes its textures. That made the steady pass over the same photos
- * twice as slow as the first one (`bbt1.jpg` after a 2048 px portrait: 9.6 → 21.6 s; P-Net 3.0 →
- * 10.9 s). Instead, the pool works untouched during a photo, and between photos, when the free
+ * the next photo creates and deletes its textures. (It was not what made later photos slow on
+ * SwiftShader: with this trim instead, `bbt1.jpg` after a 2048 px portrait still took 19.6 s against
+ * 21.6 s; shader recompiles were the cause, webgl-shapes.ts.) Instead, the pool works untouched
+ * during a photo, and between photos, when the free
  * textures hold more than a budget, all of them are deleted: a batch of same-size photos (a kiosk's
  * frames) keeps reusing its textures, a mixed batch starts each new size from an empty pool.
  *

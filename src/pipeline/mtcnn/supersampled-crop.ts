@@ -129,30 +129,36 @@ function run(image: Float32Array, info: tf.TensorInfo, attrs: CropAttrs, out: Fl
   supersampledCropInto(image, height, width, channels, attrs.boxes, attrs.size, attrs.k, attrs.padValue, out);
 }
 
+/** The kernel's input image and attributes, typed. */
+function cropArgs({ inputs, attrs }: Parameters<tf.KernelFunc>[0]): {
+  image: tf.TensorInfo;
+  attrs: CropAttrs;
+} {
+  return { image: inputs.image as tf.TensorInfo, attrs: attrs as unknown as CropAttrs };
+}
+
 const KERNELS: tf.KernelConfig[] = [
   {
     kernelName: KERNEL_NAME,
     backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendLike;
-      const image = inputs.image as tf.TensorInfo;
-      const cropAttrs = attrs as unknown as CropAttrs;
+    kernelFunc: (args) => {
+      const wasm = args.backend as unknown as WasmBackendLike;
+      const { image, attrs } = cropArgs(args);
       // Allocate first: growing the WASM memory detaches views taken before it.
-      const output = wasm.makeOutput(outputShape(image, cropAttrs), 'float32');
-      run(wasm.typedArrayFromHeap(image), image, cropAttrs, wasm.typedArrayFromHeap(output));
+      const output = wasm.makeOutput(outputShape(image, attrs), 'float32');
+      run(wasm.typedArrayFromHeap(image), image, attrs, wasm.typedArrayFromHeap(output));
       return output;
     },
   },
   {
     kernelName: KERNEL_NAME,
     backendName: 'cpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const cpu = backend as unknown as CpuBackendLike;
-      const image = inputs.image as tf.TensorInfo;
-      const cropAttrs = attrs as unknown as CropAttrs;
-      const shape = outputShape(image, cropAttrs);
+    kernelFunc: (args) => {
+      const cpu = args.backend as unknown as CpuBackendLike;
+      const { image, attrs } = cropArgs(args);
+      const shape = outputShape(image, attrs);
       const out = new Float32Array(shape.reduce((n, d) => n * d, 1));
-      run(cpu.data.get(image.dataId).values as Float32Array, image, cropAttrs, out);
+      run(cpu.data.get(image.dataId).values as Float32Array, image, attrs, out);
       return cpu.makeTensorInfo(shape, 'float32', out);
     },
   },
