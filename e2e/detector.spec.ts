@@ -30,7 +30,7 @@ const SHARED_MISSING = `../shared not found beside the project (${facesDir}): th
 
 const PHOTOS: Readonly<Record<'wasm' | 'webgl', readonly string[]>> = {
   wasm: ['bbt/amy/amy1.png', 'groups/bbt3.jpg', 'groups/bbt4.jpg', 'groups/multiface.jpg'],
-  // Three sizes one after another: with shapes as uniforms, programs compiled for one size run the next.
+  // Three sizes and face counts one after another: programs and textures of one photo serve the next.
   webgl: ['bbt/amy/amy1.png', 'groups/bbt3.jpg', 'people/kate_siegel/1.jpg'],
 };
 const ALL_PHOTOS = [...new Set([...PHOTOS.wasm, ...PHOTOS.webgl])];
@@ -205,7 +205,7 @@ test.describe('detector in the browser worker', () => {
     });
   }
 
-  // WebGL compiles most shaders once per op for every shape (src/worker/webgl-shapes.ts): photos of
+  // WebGL reuses compiled programs and pooled textures across photos (docs/backends.md): photos of
   // different sizes one after another must still give the embeddings Node gives, with both embedders.
   for (const backend of ['wasm', 'webgl'] as const satisfies readonly BackendName[]) {
     test(`on ${backend}: same embeddings as Node, photo after photo`, async ({ page }) => {

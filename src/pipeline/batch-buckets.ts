@@ -1,9 +1,8 @@
 /**
  * Batch sizes rounded up to a few buckets on WebGL.
  *
- * WebGL compiles a shader program per op and input shape; FaceCheck's WebGL setup passes most shapes
- * as uniforms, but convolutions and matrix products keep them baked (src/worker/webgl-shapes.ts).
- * R-Net and O-Net run on as many crops as an image has candidates, and the embedder on as many
+ * WebGL compiles a shader program per op and input shape (shapes as uniforms gave wrong embeddings
+ * in tfjs 4.22, docs/backends.md). R-Net and O-Net run on as many crops as an image has candidates, and the embedder on as many
  * faces as it has, so every new count compiles those networks' programs again, even for images of
  * one size (a kiosk's frames): measured on SwiftShader over 20 same-size crops, 698 programs and
  * 1,609 ms per image without buckets, 576 and 962 ms with them (docs/backends.md). Padding a

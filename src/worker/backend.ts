@@ -20,7 +20,6 @@ import type {
   RememberedBackend,
 } from './api.ts';
 import { timeProbeWorkload } from './backend-probe.ts';
-import { enableWebglShapeUniforms } from './webgl-shapes.ts';
 
 /** Measured against each other when nothing is forced; the plain-JS CPU backend is far slower. */
 const MEASURED_BACKENDS = ['webgl', 'wasm'] as const satisfies readonly BackendName[];
@@ -68,8 +67,9 @@ export function probeGl(): GlProbe {
 }
 
 /*
- * tfjs-webgl: shaders take their shapes as uniforms, except the convolutions' (webgl-shapes.ts); the
- * texture pool and the program cache are bounded between photos (webgl-caches.ts). tfjs's own
+ * tfjs-webgl: shaders keep their shapes baked in (WEBGL_USE_SHAPES_UNIFORMS gives wrong embeddings in
+ * tfjs 4.22, docs/backends.md); the texture pool and the program cache are bounded between photos
+ * (webgl-caches.ts). tfjs's own
  * WEBGL_DELETE_TEXTURE_THRESHOLD is not used: past it, every freed texture is deleted instead of
  * reused, while stale sizes stay pooled (webgl-textures.ts).
  */
@@ -160,7 +160,6 @@ export async function initBackend(
   configureWasm();
   // Measured, not refused: tfjs would otherwise reject software GL before we could time it.
   tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
-  enableWebglShapeUniforms();
   const gl = probeGl();
   const failures: BackendFailure[] = [];
   const chosen = async (

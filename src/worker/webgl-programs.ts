@@ -25,12 +25,11 @@ function webglInternals(): WebglBackendInternals | null {
 }
 
 /**
- * Programs kept before the oldest are deleted. With shapes as uniforms (webgl-shapes.ts) the first
- * photo compiles ~350 and each later new size ~170 (its convolution and matrix-product shapes: every
- * pyramid level, R-/O-Net and embedder batch; 1,936 after the benchmark's 10 photos, 3,446 with
- * every shape baked), at ~8.5 KB of worker heap each: the bound caps them near 34 MB, lets the
- * benchmark's 10 photos run without a trim, and keeps a batch of same-size camera photos from ever
- * reaching it.
+ * Programs kept before the oldest are deleted. tfjs compiles one per op and input shape, so each
+ * new photo size adds ~330 (every pyramid level; R-/O-Net and embedder batches are bucketed,
+ * batch-buckets.ts): 3,446 after the benchmark's 10 photos, at ~8.5 KB of worker heap each. The
+ * bound caps them near 34 MB, lets those 10 photos run without a trim, and keeps a batch of
+ * same-size camera photos from ever reaching it.
  */
 export const MAX_WEBGL_PROGRAMS = 4000;
 

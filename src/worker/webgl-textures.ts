@@ -9,7 +9,7 @@
  * texture freed is deleted instead of pooled, so the pool's stale sizes stay forever and each op of
  * the next photo creates and deletes its textures. (It was not what made later photos slow on
  * SwiftShader: with this trim instead, `bbt1.jpg` after a 2048 px portrait still took 19.6 s against
- * 21.6 s; shader recompiles were the cause, webgl-shapes.ts.) Instead, the pool works untouched
+ * 21.6 s; shader recompiles were the cause, docs/backends.md.) Instead, the pool works untouched
  * during a photo, and between photos, when the free
  * textures hold more than a budget, all of them are deleted: a batch of same-size photos (a kiosk's
  * frames) keeps reusing its textures, a mixed batch starts each new size from an empty pool.
