@@ -6,7 +6,7 @@
  *                            [--border-crops pad|stretch] [--only SUBSTRING] [--draw OUT_DIR]
  *                            [--max-detection-side N|Infinity] [--min-face-size N]
  *                            [--min-face-fraction F] [--max-proposals N|Infinity] [--reference-config]
- *                            [--config '{"thresholds":[0.6,0.7,0.7]}']
+ *                            [--config '{"thresholds":[0.6,0.7,0.8]}']
  *
  * --reference-config detects as the reference does (no cap, no relative minimum face, no proposal
  * cap); the speed levers can be set one by one, and --config takes any DetectorOverrides as JSON
@@ -150,6 +150,7 @@ const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 
 /** facenet-pytorch's own setting: full resolution, 20 px faces, every P-Net candidate. */
 const REFERENCE_CONFIG: DetectorOverrides = {
+  thresholds: [0.6, 0.7, 0.7],
   maxDetectionSide: Number.POSITIVE_INFINITY,
   preferredDetectionSide: Number.POSITIVE_INFINITY,
   minFaceFraction: 0,

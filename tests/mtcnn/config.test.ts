@@ -14,13 +14,13 @@ describe('detector config', () => {
       minFaceFraction: 1 / 40,
       minFaceLimit: 40,
       scaleFactor: 0.709,
-      thresholds: [0.6, 0.7, 0.7],
+      thresholds: [0.6, 0.65, 0.7],
       nmsThresholds: { perScale: 0.5, crossScale: 0.7, rnet: 0.7, onet: 0.7 },
       maxFaces: Number.POSITIVE_INFINITY,
       maxProposals: 300,
       maxDetectionSide: 3072,
       preferredDetectionSide: 1280,
-      resampling: 'area',
+      resampling: 'exact-area',
       borderCrops: 'pad',
     });
     expect(Object.isFrozen(DEFAULT_DETECTOR_CONFIG)).toBe(true);

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTOR_CONFIG } from '../../src/pipeline/mtcnn/config.ts';
 import type { DetectedFace } from '../../src/pipeline/mtcnn/detector.ts';
 import { toDetectedFaces } from '../../src/pipeline/mtcnn/detector.ts';
-import { adaptiveBins, cropHostPatches, resizeHostPixels } from '../../src/pipeline/mtcnn/exact-area.ts';
+import {
+  adaptiveBins,
+  cropIntegral,
+  integralImage,
+  resizeIntegral,
+} from '../../src/pipeline/mtcnn/exact-area.ts';
 import { toMtcnnPackageFormat } from '../../src/pipeline/mtcnn/export.ts';
 import { imageGeometry } from '../../src/pipeline/mtcnn/input.ts';
 import { cellsToBoxes } from '../../src/pipeline/mtcnn/pnet-stage.ts';
@@ -150,9 +155,10 @@ describe('exact area (PyTorch adaptive average pooling)', () => {
   it('averages whole pixels per bin, and zero pads crops outside the image', () => {
     // 1 × 5 grey image 0, 10, 20, 30, 40 → 3 columns: mean(0,10), mean(10,20,30), mean(30,40).
     const image = { height: 1, width: 5, channels: 1, data: [0, 10, 20, 30, 40] };
-    expect(Array.from(resizeHostPixels(image, 1, 3).data)).toEqual([5, 5, 5, 20, 20, 20, 35, 35, 35]);
+    const table = integralImage(image);
+    expect(Array.from(resizeIntegral(table, 1, 3))).toEqual([5, 5, 5, 20, 20, 20, 35, 35, 35]);
     // Window [-2, 2) × [0, 1) pooled to one pixel: (0 + 0 + 0 + 10) / 4, the two padding pixels count as 0.
-    expect([...cropHostPatches(image, Float32Array.from([-2, 0, 2, 1]), 1)]).toEqual([2.5, 2.5, 2.5]);
+    expect([...cropIntegral(table, Float32Array.from([-2, 0, 2, 1]), 1)]).toEqual([2.5, 2.5, 2.5]);
   });
 });
 

@@ -19,12 +19,16 @@ export interface NmsThresholds {
 }
 
 /**
- * How images are resampled for the pyramid, for R-/O-Net crops and for the large-photo cap.
- * - 'area' (default): mean of the source pixels under each output pixel, approximated on the device
- *   by averaged bilinear samples (the reference, facenet-pytorch, uses area interpolation);
- * - 'bilinear': one bilinear sample per output pixel (cheapest; aliases on strong downscales);
- * - 'exact-area': PyTorch's area interpolation reproduced exactly, in TypeScript on the CPU (a tensor
- *   input is read back once). Matches the reference to ~1e-4 IoU; for parity checks and exports.
+ * How images are resampled for the pyramid and for R-/O-Net crops.
+ * - 'exact-area' (default): PyTorch's area interpolation, as the reference (facenet-pytorch) does,
+ *   exactly: on the host from a summed-area table of the detection image (exact-area.ts), read once
+ *   from a tensor input after the large-photo cap; the networks' inputs are uploaded. Matches the
+ *   reference to ~1e-4 IoU, gives the same pixels on every backend, and is the fastest on WASM;
+ * - 'area': the mean of the source pixels under each output pixel, approximated on the device by
+ *   averaged bilinear samples from 2 × 2 octaves (no read of the image);
+ * - 'bilinear': one bilinear sample per output pixel on the device (cheapest; aliases on strong
+ *   downscales).
+ * The large-photo cap shrinks on the device in every mode (shrinkImage).
  */
 export type Resampling = 'area' | 'bilinear' | 'exact-area';
 
@@ -56,7 +60,12 @@ export interface DetectorConfig {
   readonly minFaceLimit: number;
   /** Ratio between consecutive pyramid levels, in (0, 1). Default 0.709 (≈ 1/√2). */
   readonly scaleFactor: number;
-  /** Default [0.6, 0.7, 0.7] (facenet-pytorch; the `mtcnn` Python package uses [0.6, 0.7, 0.8]). */
+  /**
+   * Default [0.6, 0.65, 0.7]. facenet-pytorch uses [0.6, 0.7, 0.7], the `mtcnn` Python package
+   * [0.6, 0.7, 0.8]. R-Net is at 0.65 because zero-padded border crops (borderCrops 'pad') darken
+   * faces that fill a tight crop: with exact area, `bbt/stuart5`'s face scores 0.65–0.7 there and was
+   * lost; at 0.65 every shared face is found with no extra detection (docs/detector.md).
+   */
   readonly thresholds: StageThresholds;
   /** Default { perScale: 0.5, crossScale: 0.7, rnet: 0.7, onet: 0.7 }. */
   readonly nmsThresholds: NmsThresholds;
@@ -98,13 +107,13 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
   minFaceFraction: 1 / 40,
   minFaceLimit: 40,
   scaleFactor: 0.709,
-  thresholds: Object.freeze([0.6, 0.7, 0.7] as const),
+  thresholds: Object.freeze([0.6, 0.65, 0.7] as const),
   nmsThresholds: Object.freeze({ perScale: 0.5, crossScale: 0.7, rnet: 0.7, onet: 0.7 }),
   maxFaces: Number.POSITIVE_INFINITY,
   maxProposals: 300,
   maxDetectionSide: 3072,
   preferredDetectionSide: 1280,
-  resampling: 'area',
+  resampling: 'exact-area',
   borderCrops: 'pad',
 });
 
