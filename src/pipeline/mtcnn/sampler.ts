@@ -11,7 +11,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Resampling } from './config.ts';
 import { cropIntegral, type HostPixels, integralImage, resizeIntegral } from './exact-area.ts';
-
 import { type DetectorInput, type ImageGeometry, normalise, toHostPixels, toRgbFloat } from './input.ts';
 import { PNET_CELL } from './pyramid.ts';
 import {
@@ -81,7 +80,8 @@ function deviceSampler(
 
 /**
  * Keeps the detection image's summed-area table on the host: every level and patch value is then
- * four lookups (integral-image.ts), uploaded as the small network inputs.
+ * four lookups (exact-area.ts), uploaded as the small network inputs. The table goes with the
+ * sampler (garbage, not a tensor: nothing to dispose).
  */
 function hostSampler(pixels: HostPixels): ImageSampler {
   const upload = (values: Float32Array, shape: [number, number, number, number]) =>
