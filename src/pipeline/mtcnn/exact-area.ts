@@ -43,6 +43,7 @@ export interface PixelRegion {
   readonly width: number;
 }
 
+/** The summed-area table of an image's RGB values (integralImage). */
 export interface IntegralImage {
   readonly height: number;
   readonly width: number;
@@ -55,6 +56,7 @@ function rgbChannels(channels: number): readonly [number, number, number] {
   return channels >= 3 ? [0, 1, 2] : [0, 0, 0];
 }
 
+/** One pass over `source`; any channel count and value type HostPixels allows. */
 export function integralImage(source: HostPixels): IntegralImage {
   const { height, width, channels, data } = source;
   const [r, g, b] = rgbChannels(channels);
@@ -82,7 +84,7 @@ export function integralImage(source: HostPixels): IntegralImage {
 /**
  * Bin edges of `out` bins over `size` region pixels starting at `origin`, clamped to [0, limit] and
  * pre-multiplied by `scale` (the table's stride along that axis), plus each bin's full pixel count
- * (outside pixels count as black, i.e. zero padding, as exact-area.ts pads).
+ * (pixels outside the image count as black: zero padding).
  */
 function clampedBins(origin: number, size: number, out: number, limit: number, scale: number) {
   const { starts, ends } = adaptiveBins(size, out);
@@ -102,8 +104,8 @@ function clampedBins(origin: number, size: number, out: number, limit: number, s
 }
 
 /**
- * `region` pooled to outHeight × outWidth × 3 and written to `out` at `outOffset`. Pixels of the region outside the
- * image count as black (zero padding).
+ * `region` pooled to outHeight × outWidth × 3 and written to `out` at `outOffset`. Pixels of the
+ * region outside the image count as black (zero padding).
  */
 export function poolIntegral(
   table: IntegralImage,
