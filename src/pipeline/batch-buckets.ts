@@ -2,9 +2,9 @@
  * Batch sizes rounded up to a few buckets on WebGL.
  *
  * WebGL compiles a shader program per op and input shape (shapes as uniforms gave wrong embeddings
- * in tfjs 4.22, docs/backends.md). R-Net and O-Net run on as many crops as an image has candidates, and the embedder on as many
- * faces as it has, so every new count compiles those networks' programs again, even for images of
- * one size (a kiosk's frames): measured on SwiftShader over 20 same-size crops, 698 programs and
+ * in tfjs 4.22, docs/backends.md). R-Net and O-Net run on as many crops as an image has candidates,
+ * and the embedder on as many faces as it has, so every new count compiles those networks' programs
+ * again, even for images of one size (a kiosk's frames): measured on SwiftShader over 20 same-size crops, 698 programs and
  * 1,609 ms per image without buckets, 576 and 962 ms with them (docs/backends.md). Padding a
  * batch with zero rows up to a bucket bounds the set of shapes. It is exact: batch rows never mix,
  * and the padded rows' outputs are dropped. The price is their compute, so the buckets are

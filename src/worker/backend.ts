@@ -69,9 +69,8 @@ export function probeGl(): GlProbe {
 /*
  * tfjs-webgl: shaders keep their shapes baked in (WEBGL_USE_SHAPES_UNIFORMS gives wrong embeddings in
  * tfjs 4.22, docs/backends.md); the texture pool and the program cache are bounded between photos
- * (webgl-caches.ts). tfjs's own
- * WEBGL_DELETE_TEXTURE_THRESHOLD is not used: past it, every freed texture is deleted instead of
- * reused, while stale sizes stay pooled (webgl-textures.ts).
+ * (webgl-caches.ts). tfjs's own WEBGL_DELETE_TEXTURE_THRESHOLD is not used: past it, every freed
+ * texture is deleted instead of reused, while stale sizes stay pooled (webgl-textures.ts).
  */
 
 function configureWasm(): void {

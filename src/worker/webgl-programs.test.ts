@@ -1,6 +1,6 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useFakeWebglBackend } from './fake-webgl-backend.ts';
 import { trimWebglPrograms, webglProgramCount } from './webgl-programs.ts';
 
 /** Stands in for tfjs-webgl's backend: only the two internals webgl-programs.ts relies on. */
@@ -11,18 +11,12 @@ class FakeWebglBackend extends tf.KernelBackend {
 }
 
 describe('webgl program cache bound', () => {
+  const fake = useFakeWebglBackend(() => new FakeWebglBackend());
   let backend: FakeWebglBackend;
 
-  beforeEach(async () => {
-    backend = new FakeWebglBackend();
-    tf.registerBackend('webgl', () => backend);
-    await tf.setBackend('webgl');
+  beforeEach(() => {
+    backend = fake();
     for (let i = 0; i < 5; i++) backend.binaryCache[`program ${i}`] = { webGLProgram: { i } as WebGLProgram };
-  });
-
-  afterEach(async () => {
-    await tf.setBackend('cpu');
-    tf.removeBackend('webgl');
   });
 
   it('counts the cached programs', () => {

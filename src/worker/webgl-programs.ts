@@ -26,10 +26,10 @@ function webglInternals(): WebglBackendInternals | null {
 
 /**
  * Programs kept before the oldest are deleted. tfjs compiles one per op and input shape, so each
- * new photo size adds ~330 (every pyramid level; R-/O-Net and embedder batches are bucketed,
- * batch-buckets.ts): 3,446 after the benchmark's 10 photos, at ~8.5 KB of worker heap each. The
- * bound caps them near 34 MB, lets those 10 photos run without a trim, and keeps a batch of
- * same-size camera photos from ever reaching it.
+ * new photo size adds programs for its pyramid levels (R-/O-Net and embedder batches are bucketed,
+ * batch-buckets.ts): measured 478 after the bench's first photo and 2,691 after its 10
+ * (docs/benchmarks.md), ~8.5 KB of worker heap each. The bound caps them near 34 MB, lets those 10
+ * photos run without a trim, and keeps a batch of same-size camera photos from ever reaching it.
  */
 export const MAX_WEBGL_PROGRAMS = 4000;
 

@@ -1,6 +1,6 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useFakeWebglBackend } from './fake-webgl-backend.ts';
 import { freeTextureBytes, trimWebglTextures } from './webgl-textures.ts';
 
 const MB = 1024 * 1024;
@@ -25,17 +25,11 @@ class FakeWebglBackend extends tf.KernelBackend {
 }
 
 describe('webgl texture pool bound', () => {
+  const fake = useFakeWebglBackend(() => new FakeWebglBackend());
   let backend: FakeWebglBackend;
 
-  beforeEach(async () => {
-    backend = new FakeWebglBackend();
-    tf.registerBackend('webgl', () => backend);
-    await tf.setBackend('webgl');
-  });
-
-  afterEach(async () => {
-    await tf.setBackend('cpu');
-    tf.removeBackend('webgl');
+  beforeEach(() => {
+    backend = fake();
   });
 
   it('reports the free bytes', () => {

@@ -10,9 +10,9 @@
  * the next photo creates and deletes its textures. (It was not what made later photos slow on
  * SwiftShader: with this trim instead, `bbt1.jpg` after a 2048 px portrait still took 19.6 s against
  * 21.6 s; shader recompiles were the cause, docs/backends.md.) Instead, the pool works untouched
- * during a photo, and between photos, when the free
- * textures hold more than a budget, all of them are deleted: a batch of same-size photos (a kiosk's
- * frames) keeps reusing its textures, a mixed batch starts each new size from an empty pool.
+ * during a photo, and between photos, when the free textures hold more than a budget, all of them
+ * are deleted: a batch of same-size photos (a kiosk's frames) keeps reusing its textures, a mixed
+ * batch starts each new size from an empty pool.
  *
  * This reaches into the backend's private `textureManager` (tfjs is pinned, 4.22.0); if it is missing
  * the functions report null / 0 and change nothing.

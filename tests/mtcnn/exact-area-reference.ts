@@ -8,12 +8,8 @@ import {
   type HostPixels,
   type PixelRegion,
   pixelWindow,
+  rgbChannels,
 } from '../../src/pipeline/mtcnn/exact-area.ts';
-
-/** Channel of the source read for R, G, B: grey images repeat channel 0, alpha is ignored. */
-function rgbChannels(channels: number): readonly [number, number, number] {
-  return channels >= 3 ? [0, 1, 2] : [0, 0, 0];
-}
 
 /**
  * `region` of `source` (rows [top, top + height) × columns [left, left + width)), pooled

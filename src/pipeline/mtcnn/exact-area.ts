@@ -52,7 +52,7 @@ export interface IntegralImage {
 }
 
 /** Channel read for R, G, B: grey images repeat channel 0; alpha is ignored. */
-function rgbChannels(channels: number): readonly [number, number, number] {
+export function rgbChannels(channels: number): readonly [number, number, number] {
   return channels >= 3 ? [0, 1, 2] : [0, 0, 0];
 }
 
