@@ -91,7 +91,7 @@ export interface DetectorConfig {
    * pixel count of ordinary photos. Infinity = work at maxDetectionSide.
    */
   readonly preferredDetectionSide: number;
-  /** Default 'area' (best parity with the reference; see docs/detector.md). */
+  /** Default 'exact-area' (the reference's resampling, exactly; see docs/detector.md). */
   readonly resampling: Resampling;
   /** Default 'pad' (zero padding). */
   readonly borderCrops: BorderCrops;
