@@ -41,6 +41,10 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
         `${n(e.memory.heapBeforeMB)} → ${n(e.memory.heapWarmMB)} → ${n(e.memory.heapSteadyMB)} → ${n(e.memory.heapAfterMB)}`,
     ),
     row(
+      'of which V8 compiled code: ready → last pass (MB)',
+      (e) => `${n(e.memory.heapCodeBeforeMB)} → ${n(e.memory.heapCodeAfterMB)}`,
+    ),
+    row(
       'WASM memory: ready → after (MB)',
       (e) => `${n(e.memory.wasmHeapBeforeMB)} → ${n(e.memory.wasmHeapAfterMB)}`,
     ),

@@ -11,6 +11,7 @@ import type {
 import type { BackendRuns } from './browser-bench.ts';
 import type { RunReport } from './browser-run.ts';
 import { keyMedians, median, p90, round } from './stats.ts';
+import type { HeapUsage } from './worker-heap.ts';
 
 type Num = number | null;
 
@@ -71,11 +72,16 @@ export interface EngineSummary {
     readonly heapWarmMB: Num;
     readonly heapSteadyMB: Num;
     readonly heapAfterMB: Num;
+    /** Of the heap, V8's compiled code (from a heap snapshot): models ready, after the last pass. */
+    readonly heapCodeBeforeMB: Num;
+    readonly heapCodeAfterMB: Num;
     /**
      * Largest relative JS-heap growth over the batch, any run (after GC): from the first pass's end
      * (every photo size seen once) to the last pass's end, or from the first photo with one pass.
      */
     readonly maxHeapGrowth: Num;
+    /** The same for the heap's objects, i.e. without V8's compiled code (worker-heap.ts says why). */
+    readonly maxObjectHeapGrowth: Num;
     /** Photos analysed between the two snapshots maxHeapGrowth compares (last run). */
     readonly heapGrowthPhotos: number;
     readonly wasmHeapBeforeMB: Num;
@@ -148,8 +154,12 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       totalTime > 0 ? r2(photos.reduce((n, p) => n + (p.stages[s] ?? 0), 0) / totalTime) : null,
     ]),
   );
-  const growthBase = (run: RunReport) => (run.steady ?? run.warm).heap.usedBytes;
-  const growth = (run: RunReport) => (run.after.heap.usedBytes - growthBase(run)) / growthBase(run);
+  const heapGrowth = (run: RunReport, bytes: (heap: HeapUsage) => number) => {
+    const base = bytes((run.steady ?? run.warm).heap);
+    return (bytes(run.after.heap) - base) / base;
+  };
+  const growth = (run: RunReport) => heapGrowth(run, (heap) => heap.usedBytes);
+  const objectGrowth = (run: RunReport) => heapGrowth(run, (heap) => heap.usedBytes - heap.codeBytes);
   const photosPerPassRun = last.pass.photos.length;
   const heapGrowthPhotos =
     last.steady === null ? photosPerPassRun * last.passes : photosPerPassRun * (last.passes - 1);
@@ -209,7 +219,10 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       heapWarmMB: mb(last.warm.heap.usedBytes),
       heapSteadyMB: last.steady === null ? null : mb(last.steady.heap.usedBytes),
       heapAfterMB: mb(last.after.heap.usedBytes),
+      heapCodeBeforeMB: mb(last.before.heap.codeBytes),
+      heapCodeAfterMB: mb(last.after.heap.codeBytes),
       maxHeapGrowth: r2(Math.max(...runs.map(growth))),
+      maxObjectHeapGrowth: r2(Math.max(...runs.map(objectGrowth))),
       heapGrowthPhotos,
       wasmHeapBeforeMB: mb(last.before.tf.wasmHeapBytes),
       wasmHeapAfterMB: mb(last.after.tf.wasmHeapBytes),

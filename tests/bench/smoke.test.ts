@@ -83,6 +83,10 @@ describe.skipIf(skipReason !== null)('npm run bench (smoke: 2 photos, WASM, with
       expect(e.memory.tensorsWarm, engine).toBeGreaterThanOrEqual(e.memory.tensorsBefore);
       expect(e.memory.maxTensorGrowth, engine).toBe(0);
       expect(e.memory.heapBeforeMB, engine).toBeGreaterThan(0);
+      // V8's compiled code is part of the heap, and the rest (the objects) is what the target checks.
+      expect(e.memory.heapCodeBeforeMB, engine).toBeGreaterThan(0);
+      expect(e.memory.heapCodeBeforeMB ?? Number.NaN, engine).toBeLessThan(e.memory.heapBeforeMB ?? 0);
+      expect(e.memory.maxObjectHeapGrowth, engine).not.toBeNull();
       expect(e.memory.wasmHeapAfterMB, engine).toBeGreaterThan(0);
       // Texture counts exist on WebGL only.
       expect(e.memory.gpuTexturesAfterMB, engine).toBeNull();
