@@ -33,6 +33,12 @@ function pipelineRatio(backends: readonly BackendSummary[], backend: 'wasm' | 'w
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(0)} %`;
 
+/** The largest measured value, or null when none was measured. */
+function largest(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : Math.max(...known);
+}
+
 export function checkTargets(
   backends: readonly BackendSummary[],
   gallery: readonly GalleryReport[],
@@ -42,10 +48,6 @@ export function checkTargets(
   const facecheck = backends.flatMap((b) => (b.engines.facecheck === undefined ? [] : [b.engines.facecheck]));
   const tensorGrowth =
     facecheck.length === 0 ? null : Math.max(...facecheck.map((f) => f.memory.maxTensorGrowth));
-  const largest = (values: readonly (number | null)[]) => {
-    const known = values.filter((v): v is number => v !== null);
-    return known.length === 0 ? null : Math.max(...known);
-  };
   const heapGrowth = largest(facecheck.map((f) => f.memory.maxHeapGrowth));
   const objectHeapGrowth = largest(facecheck.map((f) => f.memory.maxObjectHeapGrowth));
   const heapPhotos = Math.min(...facecheck.map((f) => f.memory.heapGrowthPhotos));
