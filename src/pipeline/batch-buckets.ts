@@ -4,12 +4,12 @@
  * WebGL compiles a shader program per op and input shape (shapes as uniforms gave wrong embeddings
  * in tfjs 4.22, docs/backends.md). R-Net and O-Net run on as many crops as an image has candidates,
  * and the embedder on as many faces as it has, so every new count compiles those networks' programs
- * again, even for images of one size (a kiosk's frames): measured on SwiftShader over 20 same-size crops, 698 programs and
- * 1,609 ms per image without buckets, 576 and 962 ms with them (docs/backends.md). Padding a
- * batch with zero rows up to a bucket bounds the set of shapes. It is exact: batch rows never mix,
- * and the padded rows' outputs are dropped. The price is their compute, so the buckets are
- * fine-grained (≤ 4: exact; ≤ 32: multiples of 4; above: multiples of 32). Other backends compile
- * nothing per shape and run the batch as it is.
+ * again, even for images of one size (a kiosk's frames): measured on SwiftShader over 20 same-size
+ * crops, 698 programs and 1,609 ms per image without buckets, 576 and 962 ms with them
+ * (docs/backends.md). Padding a batch with zero rows up to a bucket bounds the set of shapes. It is
+ * exact: batch rows never mix, and the padded rows' outputs are dropped. The price is their compute,
+ * so the buckets are fine-grained (≤ 4: exact; ≤ 32: multiples of 4; above: multiples of 32).
+ * Other backends compile nothing per shape and run the batch as it is.
  *
  * Every tensor function here returns a new tensor (or its input) and must be called inside tf.tidy.
  */
