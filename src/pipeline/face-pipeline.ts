@@ -4,15 +4,17 @@
  * aligned crops. Returns plain data only.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { isImportedEmbedderId } from '../models/embedders.ts';
 import type { Point } from './align/similarity.ts';
 import { ARCFACE_112, type LandmarkTemplate } from './align/templates.ts';
 import { type AlignOptions, alignFaces, realignCrops } from './align/warp.ts';
 import { firstRows, padBatch } from './batch-buckets.ts';
 import { cropFaceBoxes } from './embedders/box-crop.ts';
-import type { AnyEmbedder } from './embedders/embedder.ts';
+import type { AnyEmbedder, Embedder } from './embedders/embedder.ts';
 import { imageToTensor, type RgbImage } from './image.ts';
 import { DEFAULT_DETECTOR_CONFIG } from './mtcnn/config.ts';
 import type { DetectorStageEvent } from './mtcnn/detector.ts';
+import { localShare, type NetOffload } from './offload.ts';
 
 export type Box = [number, number, number, number];
 
@@ -88,6 +90,11 @@ export interface AnalyzeOptions {
    * told apart.
    */
   readonly onStage?: PipelineStageListener;
+  /**
+   * A second engine (offload.ts): when it has the embedder, half of the faces are embedded there.
+   * The detector takes its own (faceDetectorFromNets). Results are the same with or without it.
+   */
+  readonly offload?: NetOffload;
 }
 
 // Structural, not instanceof: a second copy of tfjs-core (e.g. in a bundle) has its own Tensor class.
@@ -159,28 +166,131 @@ export async function embedDetectedFaces(
       throw error;
     }
   }
-  const packed = batchedRows(aligned, embedder, withCrops, maxBatch);
+  let rows: EmbeddedRow[];
+  try {
+    rows = await embedRows(aligned, embedder, withCrops, maxBatch, options.offload);
+  } finally {
+    aligned.dispose();
+  }
+  options.onStage?.({ stage: 'embed', faces: faces.length });
+  return faces.map((face, i) => {
+    const row = rows[i] as EmbeddedRow;
+    return {
+      box: [face.box[0] ?? 0, face.box[1] ?? 0, face.box[2] ?? 0, face.box[3] ?? 0],
+      score: face.score,
+      landmarks: (points[i] as Point[]).map(([x, y]) => [x, y]),
+      embedding: row.embedding,
+      crop: row.crop === null ? null : { width: size, height: size, data: row.crop },
+    };
+  });
+}
+
+/** One face's embedding and, when asked, its aligned crop's rounded pixels. */
+interface EmbeddedRow {
+  readonly embedding: Float32Array;
+  readonly crop: Uint8Array | null;
+}
+
+/** Rows [from, to) of `aligned` (not consumed) as a new tensor. */
+const rowsOf = (aligned: tf.Tensor4D, from: number, to: number): tf.Tensor4D =>
+  from === 0 && to === aligned.shape[0]
+    ? tf.clone(aligned)
+    : tf.slice(aligned, [from, 0, 0, 0], [to - from, -1, -1, -1]);
+
+/** `aligned` rows [from, to) embedded here: one read carrying embeddings and crops. */
+async function rowsHere(
+  aligned: tf.Tensor4D,
+  from: number,
+  to: number,
+  embedder: AnyEmbedder,
+  withCrops: boolean,
+  maxBatch: number,
+): Promise<EmbeddedRow[]> {
+  if (to === from) return [];
+  const packed = batchedRows(rowsOf(aligned, from, to), embedder, withCrops, maxBatch);
   let data: Float32Array;
   try {
     data = (await packed.data()) as Float32Array;
   } finally {
     packed.dispose();
   }
-  options.onStage?.({ stage: 'embed', faces: faces.length });
-  const stride = embedder.dim + (withCrops ? size * size * 3 : 0);
-  return faces.map((face, i) => {
+  const crop = withCrops ? embedder.inputSize ** 2 * 3 : 0;
+  const stride = embedder.dim + crop;
+  return Array.from({ length: to - from }, (_, i) => {
     const row = data.subarray(i * stride, (i + 1) * stride);
     return {
-      box: [face.box[0] ?? 0, face.box[1] ?? 0, face.box[2] ?? 0, face.box[3] ?? 0],
-      score: face.score,
-      landmarks: (points[i] as Point[]).map(([x, y]) => [x, y]),
       embedding: row.slice(0, embedder.dim),
-      crop: withCrops
-        ? { width: size, height: size, data: Uint8Array.from(row.subarray(embedder.dim)) }
-        : null,
+      crop: withCrops ? Uint8Array.from(row.subarray(embedder.dim)) : null,
     };
   });
 }
+
+/**
+ * Sends `aligned` rows [from, end) to the second engine, after one read of their pixels and (for the
+ * thumbnails) their rounded crops, computed here as rowsHere computes them. `rows` resolves to null
+ * when the second engine failed.
+ */
+async function sendRows(
+  aligned: tf.Tensor4D,
+  from: number,
+  embedder: Embedder,
+  withCrops: boolean,
+  offload: NetOffload,
+): Promise<{ rows: Promise<EmbeddedRow[] | null> }> {
+  const count = aligned.shape[0] - from;
+  const size = embedder.inputSize;
+  const packed = tf.tidy(() => {
+    const faces = rowsOf(aligned, from, aligned.shape[0]);
+    const flat = tf.reshape(faces, [-1]);
+    return withCrops ? tf.concat([flat, tf.reshape(tf.round(tf.clipByValue(faces, 0, 255)), [-1])]) : flat;
+  });
+  let data: Float32Array;
+  try {
+    data = (await packed.data()) as Float32Array;
+  } finally {
+    packed.dispose();
+  }
+  const values = count * size * size * 3;
+  const crops = withCrops ? Uint8Array.from(data.subarray(values)) : null;
+  const rows = offload
+    .embed(embedder.id, { values: data.slice(0, values), shape: [count, size, size, 3] })
+    .then((embeddings) => {
+      if (embeddings.length !== count * embedder.dim)
+        throw new Error('the second engine returned the wrong size');
+      return Array.from({ length: count }, (_, i) => ({
+        embedding: embeddings.slice(i * embedder.dim, (i + 1) * embedder.dim),
+        crop: crops === null ? null : crops.slice((i * values) / count, ((i + 1) * values) / count),
+      }));
+    })
+    .catch(() => null);
+  return { rows };
+}
+
+/**
+ * Every face of `aligned` embedded (not consumed). With a second engine that has this embedder
+ * (offload.ts), the second half of the faces runs there while this engine embeds the first.
+ */
+async function embedRows(
+  aligned: tf.Tensor4D,
+  embedder: AnyEmbedder,
+  withCrops: boolean,
+  maxBatch: number,
+  offload: NetOffload | undefined,
+): Promise<EmbeddedRow[]> {
+  const n = aligned.shape[0];
+  const shipped = isShippedEmbedder(embedder) ? embedder : null;
+  const here = shipped !== null && offload?.has(shipped.id) === true ? localShare(n, 2) : n;
+  if (here === n || shipped === null || offload === undefined) {
+    return rowsHere(aligned, 0, n, embedder, withCrops, maxBatch);
+  }
+  const there = await sendRows(aligned, here, shipped, withCrops, offload);
+  const first = await rowsHere(aligned, 0, here, embedder, withCrops, maxBatch);
+  // A failed second engine costs time, never a result: its faces are embedded here instead.
+  const rest = (await there.rows) ?? (await rowsHere(aligned, here, n, embedder, withCrops, maxBatch));
+  return [...first, ...rest];
+}
+
+const isShippedEmbedder = (embedder: AnyEmbedder): embedder is Embedder => !isImportedEmbedderId(embedder.id);
 
 /** Waits until the device has computed `t`, by reading one of its values. */
 async function settle(t: tf.Tensor4D): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { loadGraphModel, type ModelFileReader } from '../models/load-model.ts';
+import type { NetOffload } from '../offload.ts';
 import { boxCount } from './boxes.ts';
 import {
   DEFAULT_DETECTOR_CONFIG,
@@ -103,12 +104,22 @@ export async function createFaceDetector(
 /**
  * A detector on P-, R- and O-Net someone else already loaded (the browser worker loads them once
  * for the detector and its diagnostics). The nets stay the caller's: dispose() does not free them.
+ * With `offload`, part of every stage runs on that second engine when it has the net (offload.ts).
  */
-export function faceDetectorFromNets(nets: CascadeNets, config: DetectorOverrides = {}): FaceDetector {
-  return detectorOn(nets, resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, config), () => {});
+export function faceDetectorFromNets(
+  nets: CascadeNets,
+  config: DetectorOverrides = {},
+  offload?: NetOffload,
+): FaceDetector {
+  return detectorOn(nets, resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, config), () => {}, offload);
 }
 
-function detectorOn(nets: CascadeNets, base: DetectorConfig, disposeNets: () => void): FaceDetector {
+function detectorOn(
+  nets: CascadeNets,
+  base: DetectorConfig,
+  disposeNets: () => void,
+  offload?: NetOffload,
+): FaceDetector {
   let disposed = false;
   return {
     config: base,
@@ -119,6 +130,7 @@ function detectorOn(nets: CascadeNets, base: DetectorConfig, disposeNets: () => 
         overrides === undefined ? base : resolveDetectorConfig(base, overrides),
         image,
         onStage,
+        offload,
       );
     },
     dispose: () => {
@@ -135,6 +147,7 @@ export async function detectFaces(
   config: DetectorConfig,
   input: DetectorInput,
   onStage?: DetectorStageListener,
+  offload?: NetOffload,
 ): Promise<DetectedFace[]> {
   const [height, width] = inputShape(input);
   const geometry = imageGeometry(height, width, config);
@@ -146,11 +159,11 @@ export async function detectFaces(
   if (levels.length === 0) return [];
   const sampler = await createImageSampler(input, geometry, config.resampling);
   try {
-    const proposals = await proposeFaces(nets.pnet, sampler, levels, config);
+    const proposals = await proposeFaces(nets.pnet, sampler, levels, config, offload);
     onStage?.({ stage: 'pnet', levels: levels.length, candidates: boxCount(proposals.boxes) });
-    const refined = await refineFaces(nets.rnet, sampler, proposals, config);
+    const refined = await refineFaces(nets.rnet, sampler, proposals, config, offload);
     onStage?.({ stage: 'rnet', candidates: boxCount(refined.boxes) });
-    const faces = await outputFaces(nets.onet, sampler, refined, config);
+    const faces = await outputFaces(nets.onet, sampler, refined, config, offload);
     const detected = toDetectedFaces(faces, geometry).slice(0, config.maxFaces);
     onStage?.({ stage: 'onet', faces: detected.length });
     return detected;

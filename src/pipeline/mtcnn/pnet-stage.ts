@@ -6,6 +6,7 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { MODEL_SPECS } from '../../models/specs.ts';
+import { type NetOffload, splitWork } from '../offload.ts';
 import { type BoxList, nonMaxSuppression, regressBoxes, selectRows, squareBoxes } from './boxes.ts';
 import type { DetectorConfig } from './config.ts';
 import { PNET_CELL, PNET_STRIDE, type PyramidLevel } from './pyramid.ts';
@@ -13,15 +14,19 @@ import type { ImageSampler } from './sampler.ts';
 
 const { prob: PROB_NODE, box: BOX_NODE } = MODEL_SPECS.pnet.outputs;
 
-/** P-Net's outputs for one pyramid level, as read back from the device. */
-export interface LevelOutput {
-  readonly level: PyramidLevel;
+/** P-Net's outputs for one input, as read back from the device. */
+export interface PnetOutput {
   readonly rows: number;
   readonly cols: number;
   /** rows · cols pairs [background, face] of softmax probabilities, row-major. */
   readonly probabilities: Float32Array;
   /** rows · cols · 4 box offsets [dx1, dy1, dx2, dy2], row-major. */
   readonly offsets: Float32Array;
+}
+
+/** P-Net's outputs for one pyramid level. */
+export interface LevelOutput extends PnetOutput {
+  readonly level: PyramidLevel;
 }
 
 /** Boxes (rows of [x1, y1, x2, y2]) with their scores, row-aligned. */
@@ -31,47 +36,101 @@ export interface ScoredBoxes {
 }
 
 /**
- * Runs P-Net on every level and returns the outputs. All levels are computed before the single
- * device→host read, so an asynchronous backend (WebGL) is not stalled once per level. The outputs
- * are flattened as they are (no slicing out the face channel, no interleaving): on WASM a channel
- * slice copies the whole tensor and a channel concat runs element by element in JavaScript, which
- * cost ~30 ms on a 600 px level; 1-D pieces are concatenated with plain copies.
+ * P-Net on one normalised `[1, H, W, 3]` level: its output grid and the outputs flattened as they are
+ * (probabilities, then box offsets). No slicing out the face channel, no interleaving: on WASM a
+ * channel slice copies the whole tensor and a channel concat runs element by element in JavaScript,
+ * which cost ~30 ms on a 600 px level; 1-D pieces are concatenated with plain copies. Call inside
+ * tf.tidy.
+ */
+export function pnetLevelOutputs(
+  pnet: GraphModel,
+  input: tf.Tensor4D,
+): { rows: number; cols: number; packed: tf.Tensor1D } {
+  const [prob, box] = pnet.execute(input, [PROB_NODE, BOX_NODE]) as tf.Tensor4D[];
+  if (prob === undefined || box === undefined) throw new Error('P-Net returned fewer outputs than expected');
+  const [, rows = 0, cols = 0] = prob.shape;
+  return { rows, cols, packed: tf.concat([tf.reshape(prob, [-1]), tf.reshape(box, [-1])]) as tf.Tensor1D };
+}
+
+/**
+ * P-Net on every input, computed before the single device→host read, so an asynchronous backend
+ * (WebGL) is not stalled once per level. One inner tidy per input frees its image and activations
+ * before the next runs; only the small per-cell outputs stay on the device until the read.
+ */
+async function runLevels(pnet: GraphModel, inputs: ReadonlyArray<() => tf.Tensor4D>): Promise<PnetOutput[]> {
+  if (inputs.length === 0) return [];
+  const shapes: Array<[number, number]> = [];
+  const packed = tf.tidy(() =>
+    tf.concat(
+      inputs.map((input) =>
+        tf.tidy(() => {
+          const { rows, cols, packed: outputs } = pnetLevelOutputs(pnet, input());
+          shapes.push([rows, cols]);
+          return outputs;
+        }),
+      ),
+    ),
+  );
+  const values = (await packed.data()) as Float32Array;
+  packed.dispose();
+  let offset = 0;
+  const part = (size: number) => {
+    const piece = values.subarray(offset, offset + size);
+    offset += size;
+    return piece;
+  };
+  return shapes.map(([rows, cols]) => ({
+    rows,
+    cols,
+    probabilities: part(rows * cols * 2),
+    offsets: part(rows * cols * 4),
+  }));
+}
+
+/**
+ * Sends the levels `splitWork` picks to the second engine, when there is one that has P-Net and the
+ * levels are resampled on the host. Resolves to null when nothing was sent or the call failed.
+ */
+function sendLevels(
+  sampler: ImageSampler,
+  levels: readonly PyramidLevel[],
+  offload: NetOffload | undefined,
+): { sent: readonly boolean[]; outputs: Promise<PnetOutput[] | null> } | null {
+  const host = sampler.host;
+  if (offload === undefined || host === null || levels.length < 2 || !offload.has('pnet')) return null;
+  const sent = splitWork(levels.map((l) => l.height * l.width));
+  const batches = levels
+    .filter((_, i) => sent[i])
+    .map((l) => ({ values: host.level(l.height, l.width), shape: [1, l.height, l.width, 3] as const }));
+  return { sent, outputs: offload.pnet(batches).catch(() => null) };
+}
+
+/**
+ * Runs P-Net on every level and returns the outputs, level by level. With a second engine, part of
+ * the levels (about half the pixels) runs there while this engine runs the rest.
  */
 export async function runPnet(
   pnet: GraphModel,
   sampler: ImageSampler,
   levels: readonly PyramidLevel[],
+  offload?: NetOffload,
 ): Promise<LevelOutput[]> {
-  const shapes: Array<[number, number]> = [];
-  const packed = tf.tidy(() => {
-    // One inner tidy per level frees its resized image and activations before the next level runs;
-    // only the small per-cell outputs stay on the device until the single read below.
-    const perLevel = levels.flatMap((level) =>
-      tf.tidy(() => {
-        const input = sampler.level(level.height, level.width);
-        const [prob, box] = pnet.execute(input, [PROB_NODE, BOX_NODE]) as tf.Tensor4D[];
-        if (prob === undefined || box === undefined)
-          throw new Error('P-Net returned fewer outputs than expected');
-        const [, rows = 0, cols = 0] = prob.shape;
-        shapes.push([rows, cols]);
-        return [tf.reshape(prob, [-1]), tf.reshape(box, [-1])];
-      }),
-    );
-    return tf.concat(perLevel);
-  });
-  const values = (await packed.data()) as Float32Array;
-  packed.dispose();
-  let offset = 0;
-  const take = (size: number) => {
-    const part = values.subarray(offset, offset + size);
-    offset += size;
-    return part;
-  };
-  return levels.map((level, i) => {
-    const [rows, cols] = shapes[i] ?? [0, 0];
-    const probabilities = take(rows * cols * 2);
-    return { level, rows, cols, probabilities, offsets: take(rows * cols * 4) };
-  });
+  const away = sendLevels(sampler, levels, offload);
+  const isHere = (_: PyramidLevel, i: number) => away?.sent[i] !== true;
+  const inputOf = (level: PyramidLevel) => () => sampler.level(level.height, level.width);
+  const here = await runLevels(pnet, levels.filter(isHere).map(inputOf));
+  const sentLevels = levels.filter((l, i) => !isHere(l, i));
+  // A failed second engine costs time, never a result: its levels are run here instead.
+  const there = (await away?.outputs) ?? (await runLevels(pnet, sentLevels.map(inputOf)));
+  const outputs: LevelOutput[] = [];
+  let h = 0;
+  let t = 0;
+  for (const [i, level] of levels.entries()) {
+    const output = isHere(level, i) ? here[h++] : there[t++];
+    if (output === undefined) throw new Error('P-Net returned fewer levels than it was given');
+    outputs.push({ ...output, level });
+  }
+  return outputs;
 }
 
 /**
@@ -161,6 +220,7 @@ export async function proposeFaces(
   sampler: ImageSampler,
   levels: readonly PyramidLevel[],
   config: DetectorConfig,
+  offload?: NetOffload,
 ): Promise<ScoredBoxes> {
-  return proposalsFromLevels(await runPnet(pnet, sampler, levels), config);
+  return proposalsFromLevels(await runPnet(pnet, sampler, levels, offload), config);
 }

@@ -8,6 +8,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { MODEL_SPECS } from '../../models/specs.ts';
 import { firstRows, padBatch } from '../batch-buckets.ts';
+import { type CropNetName, localShare, type NetOffload } from '../offload.ts';
 import {
   boxCount,
   clipWindows,
@@ -23,6 +24,7 @@ import type { ImageSampler } from './sampler.ts';
 
 /** A refinement network's static facts: what it reads and what one output row holds. */
 export interface CropNetSpec {
+  readonly name: CropNetName;
   readonly outputNodes: readonly string[];
   /** Values per crop over all outputs, concatenated in outputNodes order. */
   readonly rowWidth: number;
@@ -34,18 +36,26 @@ export interface CropNetSpec {
    * batches below bound the peak at ~110 MB and ~140 MB. Typical photos fit in one batch.
    */
   readonly batchSize: number;
+  /**
+   * Fewest crops worth sending half of to a second engine (offload.ts): below it the round trip
+   * (~1 ms) costs more than the halved network time saves (R-Net ~0.06 ms per crop, O-Net ~0.3 ms).
+   */
+  readonly minOffloadRows: number;
 }
 
 /** R-Net row: [background, face, dx1, dy1, dx2, dy2]. */
 export const RNET: CropNetSpec = {
+  name: 'rnet',
   outputNodes: [MODEL_SPECS.rnet.outputs.prob, MODEL_SPECS.rnet.outputs.box],
   rowWidth: 6,
   inputSize: 24,
   batchSize: 2048,
+  minOffloadRows: 32,
 };
 
 /** O-Net row: [background, face, dx1, dy1, dx2, dy2, x0..x4, y0..y4] (landmarks in box units). */
 export const ONET: CropNetSpec = {
+  name: 'onet',
   outputNodes: [
     MODEL_SPECS.onet.outputs.prob,
     MODEL_SPECS.onet.outputs.box,
@@ -54,7 +64,10 @@ export const ONET: CropNetSpec = {
   rowWidth: 16,
   inputSize: 48,
   batchSize: 512,
+  minOffloadRows: 6,
 };
+
+export const CROP_NETS: Readonly<Record<CropNetName, CropNetSpec>> = { rnet: RNET, onet: ONET };
 const ONET_LANDMARKS_COLUMN = 6;
 
 /** O-Net's result: boxes, scores and 5 landmarks per face as [x0, y0, x1, y1, …, x4, y4] rows. */
@@ -63,21 +76,29 @@ export interface FaceCandidates extends ScoredBoxes {
 }
 
 /**
- * Crops every box (zero padded where it leaves the image, or stretched with borderCrops 'stretch'),
- * runs `model` on the whole batch (one call per `spec.batchSize` crops), reads the outputs back in
- * one transfer and returns them as one row of `spec.rowWidth` values per box, in the order of `boxes`.
+ * `model` on normalised `[N, S, S, 3]` crops: N rows of `spec.rowWidth` values (all outputs side by
+ * side). Call inside tf.tidy.
  */
-export async function classifyCrops(
+export function cropNetRows(model: GraphModel, spec: CropNetSpec, crops: tf.Tensor4D): tf.Tensor2D {
+  // Padded to a bucket on WebGL, so other candidate counts reuse the compiled programs.
+  const outputs = model.execute(padBatch(crops), [...spec.outputNodes]) as tf.Tensor2D[];
+  return firstRows(tf.concat(outputs, 1), crops.shape[0]);
+}
+
+/**
+ * `model` on the crops of `windows` (rows [from, to)), here: rows of `spec.rowWidth` values in
+ * window order, one network call per `spec.batchSize` crops and one read.
+ */
+async function rowsHere(
   model: GraphModel,
   spec: CropNetSpec,
   sampler: ImageSampler,
-  boxes: Float32Array,
-  borderCrops: DetectorConfig['borderCrops'],
+  windows: Float32Array,
+  from: number,
+  to: number,
 ): Promise<Float32Array> {
-  const { outputNodes, rowWidth, inputSize, batchSize } = spec;
-  const padded = cropWindows(boxes);
-  const windows = borderCrops === 'stretch' ? clipWindows(padded, sampler.width, sampler.height) : padded;
-  const count = boxes.length / 4;
+  const { rowWidth, inputSize, batchSize } = spec;
+  const count = to - from;
   const order = new Int32Array(count);
   const packed = tf.tidy(() => {
     const parts: tf.Tensor2D[] = [];
@@ -87,11 +108,9 @@ export async function classifyCrops(
       const end = Math.min(count, start + batchSize);
       parts.push(
         tf.tidy(() => {
-          const crops = sampler.patches(windows.subarray(4 * start, 4 * end), inputSize);
+          const crops = sampler.patches(windows.subarray(4 * (from + start), 4 * (from + end)), inputSize);
           for (const [row, box] of crops.order.entries()) order[start + row] = start + box;
-          // Padded to a bucket on WebGL, so other candidate counts reuse the compiled programs.
-          const outputs = model.execute(padBatch(crops.patches), [...outputNodes]) as tf.Tensor2D[];
-          return firstRows(tf.concat(outputs, 1), end - start);
+          return cropNetRows(model, spec, crops.patches);
         }),
       );
     }
@@ -100,10 +119,52 @@ export async function classifyCrops(
   const grouped = (await packed.data()) as Float32Array;
   packed.dispose();
   if (grouped.length !== count * rowWidth) throw new Error(`expected ${rowWidth} output values per crop`);
-  // Patches may come grouped by sampling density; put the rows back in box order.
+  // Patches may come grouped by sampling density; put the rows back in window order.
   const rows = new Float32Array(grouped.length);
   for (const [row, box] of order.entries()) {
     rows.set(grouped.subarray(row * rowWidth, (row + 1) * rowWidth), box * rowWidth);
+  }
+  return rows;
+}
+
+/**
+ * Crops every box (zero padded where it leaves the image, or stretched with borderCrops 'stretch'),
+ * runs `model` on the whole batch, reads the outputs back in one transfer and returns them as one
+ * row of `spec.rowWidth` values per box, in the order of `boxes`. With a second engine that has the
+ * net (offload.ts), the second half of a large enough batch runs there meanwhile.
+ */
+export async function classifyCrops(
+  model: GraphModel,
+  spec: CropNetSpec,
+  sampler: ImageSampler,
+  boxes: Float32Array,
+  borderCrops: DetectorConfig['borderCrops'],
+  offload?: NetOffload,
+): Promise<Float32Array> {
+  const { rowWidth, inputSize } = spec;
+  const padded = cropWindows(boxes);
+  const windows = borderCrops === 'stretch' ? clipWindows(padded, sampler.width, sampler.height) : padded;
+  const count = boxes.length / 4;
+  const host = sampler.host;
+  const canSend = offload !== undefined && host !== null && offload.has(spec.name);
+  const here = canSend ? localShare(count, spec.minOffloadRows) : count;
+  const sentCount = count - here;
+  const there =
+    sentCount === 0 || host === null || offload === undefined
+      ? null
+      : offload
+          .crops(spec.name, {
+            values: host.patches(windows.subarray(4 * here), inputSize),
+            shape: [sentCount, inputSize, inputSize, 3],
+          })
+          .catch(() => null);
+  const rows = new Float32Array(count * rowWidth);
+  rows.set(await rowsHere(model, spec, sampler, windows, 0, here));
+  if (sentCount > 0) {
+    // A failed second engine costs time, never a result: its rows are computed here instead.
+    const sent = (await there) ?? (await rowsHere(model, spec, sampler, windows, here, count));
+    if (sent.length !== sentCount * rowWidth) throw new Error(`expected ${rowWidth} output values per crop`);
+    rows.set(sent, here * rowWidth);
   }
   return rows;
 }
@@ -145,9 +206,10 @@ export async function refineFaces(
   sampler: ImageSampler,
   proposals: ScoredBoxes,
   config: DetectorConfig,
+  offload?: NetOffload,
 ): Promise<ScoredBoxes> {
   if (boxCount(proposals.boxes) === 0) return EMPTY;
-  const table = await classifyCrops(rnet, RNET, sampler, proposals.boxes, config.borderCrops);
+  const table = await classifyCrops(rnet, RNET, sampler, proposals.boxes, config.borderCrops, offload);
   const pass = rowsAbove(table, RNET.rowWidth, 1, config.thresholds[1]);
   const boxes = selectRows(proposals.boxes, 4, pass);
   const scores = takeColumns(table, RNET.rowWidth, 1, 1, pass);
@@ -185,9 +247,10 @@ export async function outputFaces(
   sampler: ImageSampler,
   refined: ScoredBoxes,
   config: DetectorConfig,
+  offload?: NetOffload,
 ): Promise<FaceCandidates> {
   if (boxCount(refined.boxes) === 0) return EMPTY;
-  const table = await classifyCrops(onet, ONET, sampler, refined.boxes, config.borderCrops);
+  const table = await classifyCrops(onet, ONET, sampler, refined.boxes, config.borderCrops, offload);
   const width = ONET.rowWidth;
   const pass = rowsAbove(table, width, 1, config.thresholds[2]);
   const boxes = selectRows(refined.boxes, 4, pass);

@@ -34,8 +34,19 @@ export interface ImageSampler {
    * image, zero padded outside it. Row i of the result is window `order[i]`. Call inside tf.tidy.
    */
   patches(windows: Float32Array, size: number): Patches;
+  /**
+   * The same levels and patches as raw pixel values (0..255, not normalised) on the host, for a
+   * second engine (offload.ts); null when the sampler resamples on the device.
+   */
+  readonly host: HostResampler | null;
   /** Frees what the sampler holds (the device image). */
   dispose(): void;
+}
+
+/** Levels ([H, W, 3]) and patches ([N, size, size, 3]) as host values, row-major. */
+export interface HostResampler {
+  level(height: number, width: number): Float32Array;
+  patches(windows: Float32Array, size: number): Float32Array;
 }
 
 /**
@@ -74,6 +85,7 @@ function deviceSampler(
       const { patches, order } = cropPatches(octaves, windows, size, resampling, 0);
       return { patches: normalise(patches), order };
     },
+    host: null,
     dispose: () => tf.dispose(octaves),
   };
 }
@@ -87,17 +99,22 @@ function hostSampler(pixels: HostPixels): ImageSampler {
   const upload = (values: Float32Array, shape: [number, number, number, number]) =>
     normalise(tf.tensor4d(values, shape));
   const table = integralImage(pixels);
+  const host: HostResampler = {
+    level: (height, width) => resizeIntegral(table, height, width),
+    patches: (windows, size) => cropIntegral(table, windows, size),
+  };
   return {
     height: pixels.height,
     width: pixels.width,
-    level: (height, width) => upload(resizeIntegral(table, height, width), [1, height, width, 3]),
+    level: (height, width) => upload(host.level(height, width), [1, height, width, 3]),
     patches: (windows, size) => {
       const count = windows.length / 4;
       return {
-        patches: upload(cropIntegral(table, windows, size), [count, size, size, 3]),
+        patches: upload(host.patches(windows, size), [count, size, size, 3]),
         order: Int32Array.from({ length: count }, (_, i) => i),
       };
     },
+    host,
     dispose: () => {},
   };
 }
