@@ -212,6 +212,9 @@ test.describe('bad input in the browser', () => {
     const after = await workerMemory(page);
     console.log(`bad-input: worker memory before ${JSON.stringify(before)} after ${JSON.stringify(after)}`);
     expect.soft(after.tensors, 'tensors in the worker after the batch').toBe(before.tensors);
+    expect
+      .soft(after.secondEngine?.tensors, 'tensors in the second engine after the batch')
+      .toBe(before.secondEngine?.tensors);
     expect.soft(after.liveBitmaps).toBe(0);
     expect.soft(after.maxLiveBitmaps).toBe(1);
     // Every accepted file was decoded once (bad-zlib.png's decode is refused, so never opened).
@@ -271,6 +274,7 @@ test.describe('bad input in the browser', () => {
       expect(after.maxLiveBitmaps, 'decoded images alive at once').toBeLessThanOrEqual(1);
       expect(after.liveBitmaps).toBe(0);
       expect(after.tensors).toBe(before.tensors);
+      expect(after.secondEngine?.tensors).toBe(before.secondEngine?.tensors);
 
       // The page keeps Files and object URLs, not pixels: a photo is fetched and decoded for display
       // only near the viewport (<img loading="lazy">).

@@ -31,14 +31,36 @@ export const liveObjectUrls = (page: Page): Promise<number> =>
 
 /**
  * The worker's tensors and decoded-image counts (needs `?e2e` in the URL), once every model is
- * loaded: some load in the background after the engine is ready (MODEL_SPECS.loading), and their
- * weights would otherwise land between a baseline and the count compared with it.
+ * loaded: some load in the background after the engine is ready (MODEL_SPECS.loading), and so do
+ * the second engine's nets (docs/offload.md); their weights would otherwise land between a baseline
+ * and the count compared with it.
  */
 export async function workerMemory(page: Page): Promise<WorkerMemory> {
   await expect(page.locator('tr[data-state="loaded"]')).toHaveCount(MODEL_IDS.length, { timeout: 120_000 });
-  return page.evaluate(() => {
+  await secondEngineSettled(page);
+  return readWorkerMemory(page);
+}
+
+const readWorkerMemory = (page: Page): Promise<WorkerMemory> =>
+  page.evaluate(() => {
     const hook = window.__facecheck;
     if (hook === undefined) throw new Error('window.__facecheck missing: was ?e2e passed?');
     return hook.client.api.memory();
   });
+
+/**
+ * Waits until the second engine (docs/offload.md; WASM and CPU only) has loaded its own copy of the
+ * nets after the engine was ready, or there is none. Returns what it reports.
+ */
+export async function secondEngineSettled(page: Page): Promise<WorkerMemory['secondEngine']> {
+  await expect
+    .poll(
+      async () => {
+        const { secondEngine } = await readWorkerMemory(page);
+        return secondEngine === null || secondEngine.nets.length > 0;
+      },
+      { message: 'the second engine to load its nets', timeout: 60_000 },
+    )
+    .toBe(true);
+  return (await readWorkerMemory(page)).secondEngine;
 }

@@ -13,6 +13,7 @@ import {
   type AnalyzedFace as PipelineFace,
 } from '../pipeline/face-pipeline.ts';
 import type { RgbImage } from '../pipeline/image.ts';
+import type { NetOffload } from '../pipeline/offload.ts';
 import type { AnalysisStage, AnalyzedFace, PhotoAnalysis, PhotoInput, PhotoProblem } from './api.ts';
 import type { BitmapCounter } from './bitmap-counter.ts';
 import { rgbaToRgb, rgbToRgba } from './pixels.ts';
@@ -94,15 +95,17 @@ export interface AnalysisModels {
   readonly embedder: AnyEmbedder;
 }
 
-/** The models, and optionally the engine's count of decoded images (diagnostics). */
+/** The models, and optionally the engine's count of decoded images (diagnostics) and second engine. */
 export interface AnalysisContext extends AnalysisModels {
   readonly bitmaps?: BitmapCounter;
+  /** Embeds half of a photo's faces (the detector has its own; offload.ts). */
+  readonly offload?: NetOffload | undefined;
 }
 
 /** Never throws: a photo that cannot be analysed resolves to `{ ok: false, problem }`. */
 export async function analyzePhoto(
   input: PhotoInput,
-  { detector, embedder, bitmaps }: AnalysisContext,
+  { detector, embedder, bitmaps, offload }: AnalysisContext,
   onStage: (stage: AnalysisStage) => void = () => {},
 ): Promise<PhotoAnalysis> {
   const started = performance.now();
@@ -122,6 +125,7 @@ export async function analyzePhoto(
     const faces = await analyzeImage(image, detector, embedder, {
       crops: true,
       sourceScale: shrinkOf(check.info),
+      ...(offload === undefined ? {} : { offload }),
       onEmbedding: () => onStage('embedding'),
       onTimings: (timings) => {
         stages = timings;

@@ -208,11 +208,23 @@ export type PhotoAnalysis =
  * decoded images (ImageBitmaps) alive and at most alive at once since the worker started.
  */
 export interface WorkerMemory {
+  /** The second engine (docs/offload.md); null when there is none or it stopped. */
+  readonly secondEngine: SecondEngineState | null;
   readonly tensors: number;
   readonly tensorBytes: number;
   readonly liveBitmaps: number;
   readonly maxLiveBitmaps: number;
   readonly decodedBitmaps: number;
+}
+
+/** What the second engine (docs/offload.md) is doing. */
+export interface SecondEngineState {
+  /** The nets it runs; empty while it is still loading them. */
+  readonly nets: readonly string[];
+  /** Its live tensors. */
+  readonly tensors: number;
+  /** Calls it has answered: pieces of photos it computed. */
+  readonly answered: number;
 }
 
 /** The kiosk's camera calls live in ./kiosk-analysis.ts, the imported models' in ./imported-models-api.ts. */

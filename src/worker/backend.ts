@@ -96,6 +96,15 @@ async function activate(backend: BackendName): Promise<void> {
   await tf.ready();
 }
 
+/**
+ * Starts exactly `backend`, without measuring or probing GL: for the second engine
+ * (offload-worker.ts), which must run on the backend the main engine chose.
+ */
+export async function startBackend(backend: BackendName): Promise<void> {
+  configureWasm();
+  await activate(backend);
+}
+
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**

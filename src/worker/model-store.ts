@@ -14,6 +14,7 @@ import type { Embedder } from '../pipeline/embedders/embedder.ts';
 import { loadGraphModel, type ModelFileReader } from '../pipeline/models/load-model.ts';
 import { verifiedReader } from '../pipeline/models/verified-reader.ts';
 import { type FaceDetector, faceDetectorFromNets } from '../pipeline/mtcnn/index.ts';
+import type { NetOffload } from '../pipeline/offload.ts';
 import type { GraphModelId, LoadedModelInfo, LoadProgress } from './api.ts';
 
 const FIX = 'Run `npm run models` to regenerate public/models.';
@@ -87,6 +88,7 @@ const embedderOfModel = (id: ModelId): EmbedderId | undefined =>
 export async function loadModels(
   read: ModelFileReader,
   onProgress: (progress: LoadProgress) => void,
+  offload?: NetOffload,
 ): Promise<LoadedModels> {
   const index = await readModelIndex(read);
   // Sizes and sha256 from the index: a damaged weight file fails here instead of loading silently.
@@ -179,7 +181,7 @@ export async function loadModels(
 
   return {
     info,
-    detector: faceDetectorFromNets({ pnet, rnet, onet }),
+    detector: faceDetectorFromNets({ pnet, rnet, onet }, {}, offload),
     async graph(id) {
       await loadedModel(id);
       const model = graphs.get(id);

@@ -20,6 +20,7 @@ import { createImportedModels, type ImportedModels, importedModelsCalls } from '
 import { createKioskAnalysis } from './kiosk-analysis.ts';
 import { holdLifeLock } from './life-lock.ts';
 import { createFetchReader, type LoadedModels, loadModels } from './model-store.ts';
+import { type OffloadHandle, offloadHelps, startOffload } from './offload-client.ts';
 import { trimWebglCaches } from './webgl-caches.ts';
 
 interface Ready {
@@ -64,6 +65,8 @@ export function createEngine(): EngineApi {
 
   // The WebGL context's watcher when on WebGL: its loss voids every result computed since.
   let gpu: GpuWatch | null = null;
+  // The second engine (offload-client.ts) on CPU-bound backends with a core to spare.
+  let second: OffloadHandle | null = null;
   // keras-vggface models the user imported ("Add model…" or the CLI); known once init has the models URL.
   let imported: ImportedModels | null = null;
 
@@ -83,7 +86,11 @@ export function createEngine(): EngineApi {
     const backend = await initBackend(options.backend, options.remembered);
     gpu = watchGpuContext();
     onProgress({ kind: 'backend', info: backend });
-    const models = await loadModels(createFetchReader(options.modelsUrl), onProgress);
+    // Started now so it loads its copy of the nets on the other core while this one loads its own.
+    if (offloadHelps(backend.backend, navigator.hardwareConcurrency)) {
+      second = startOffload(backend.backend, options.modelsUrl);
+    }
+    const models = await loadModels(createFetchReader(options.modelsUrl), onProgress, second?.offload);
     imported = createImportedModels(createFetchReader(options.modelsUrl));
     const status: EngineStatus = {
       ...backend,
@@ -121,6 +128,7 @@ export function createEngine(): EngineApi {
       const { numTensors, numBytes } = tf.memory();
       const { live, maxLive, decoded } = bitmaps.counts();
       return {
+        secondEngine: (await second?.state()) ?? null,
         tensors: numTensors,
         tensorBytes: numBytes,
         liveBitmaps: live,
@@ -182,7 +190,7 @@ export function createEngine(): EngineApi {
         }
         const analysis = await analyzePhoto(
           photo,
-          { detector: ready.models.detector, embedder, bitmaps },
+          { detector: ready.models.detector, embedder, bitmaps, offload: second?.offload },
           notifier(onStage),
         );
         // Between photos: a long batch of mixed sizes must not grow tfjs-webgl's caches forever.
