@@ -24,7 +24,7 @@ async function loadEngine(params: BenchParams): Promise<PhotoEngine | null> {
   switch (params.engine) {
     case 'facecheck': {
       const { createFaceCheckEngine } = await import('./facecheck-engine.ts');
-      return createFaceCheckEngine(originUrl('/models/'), params.stages, params.detector);
+      return createFaceCheckEngine(params.backend, originUrl('/models/'), params);
     }
     case 'faceapi-ssd':
     case 'faceapi-tiny': {
@@ -103,7 +103,7 @@ function createBenchWorker(): BenchWorkerApi {
     },
 
     async memory() {
-      return tfMemory();
+      return tfMemory((await engine?.secondEngineTensors?.()) ?? null);
     },
 
     async gallery(options) {

@@ -5,18 +5,26 @@
 import { analyzeImage, uploadImage } from '../src/pipeline/face-pipeline.ts';
 
 import { faceDetectorFromNets } from '../src/pipeline/mtcnn/detector.ts';
+import type { BackendName } from '../src/worker/api.ts';
 import { createFetchReader, loadModels } from '../src/worker/model-store.ts';
+import { offloadHelps, startOffload } from '../src/worker/offload-client.ts';
 import { trimWebglCaches } from '../src/worker/webgl-caches.ts';
 import { analyzeStaged, detectorOverridesFrom } from './facecheck-staged.ts';
 import type { PhotoEngine } from './photo-engine.ts';
-import type { DetectorLevers } from './protocol.ts';
+import type { BenchParams } from './protocol.ts';
 
 export async function createFaceCheckEngine(
+  backend: BackendName,
   modelsUrl: string,
-  stages: boolean,
-  levers: DetectorLevers,
+  { stages, detector: levers, secondEngine }: Pick<BenchParams, 'stages' | 'detector' | 'secondEngine'>,
 ): Promise<PhotoEngine> {
-  const models = await loadModels(createFetchReader(modelsUrl), () => {});
+  // As the app's worker starts it (src/worker/worker.ts), unless the run measures one engine alone.
+  const second =
+    secondEngine && offloadHelps(backend, navigator.hardwareConcurrency)
+      ? startOffload(backend, modelsUrl)
+      : null;
+  const offload = second?.offload;
+  const models = await loadModels(createFetchReader(modelsUrl), () => {}, offload);
   const embedder = await models.embedder('mobilefacenet');
   const overrides = detectorOverridesFrom(levers);
   // The app's detector unless a lever is under test (same nets, other settings).
@@ -30,24 +38,36 @@ export async function createFaceCheckEngine(
             onet: await models.graph('onet'),
           },
           overrides,
+          offload,
         );
   return {
     modelLoadMs: Object.fromEntries(models.info.map((m) => [m.id, m.loadMs])),
-    settled: () => models.settled(),
+    secondEngineTensors: async () => (await second?.state())?.tensors ?? null,
+    settled: async () => {
+      await models.settled();
+      await second?.ready();
+    },
     analyze: async (image, clock) => {
       // Between photos, as the app's worker does (src/worker/worker.ts).
       trimWebglCaches();
-      if (stages) return analyzeStaged(image, { detector, embedder }, clock);
+      // Pieces of this photo the second engine computed, in the raw per-photo counts.
+      const answeredBefore = second?.answered() ?? 0;
+      const counted = <T>(faces: T): T => {
+        clock.count('secondEngineCalls', (second?.answered() ?? 0) - answeredBefore);
+        return faces;
+      };
+      if (stages) return counted(await analyzeStaged(image, { detector, embedder, offload }, clock));
       // The app's own call, as src/worker/analysis.ts makes it, timed in two halves.
       const tensor = uploadImage(image);
       try {
         const faces = await analyzeImage(tensor, detector, embedder, {
           crops: true,
+          ...(offload === undefined ? {} : { offload }),
           onEmbedding: () => clock.lap('detect'),
         });
         clock.lap('alignEmbed');
         clock.count('faces', faces.length);
-        return faces.length;
+        return counted(faces.length);
       } finally {
         tensor.dispose();
       }

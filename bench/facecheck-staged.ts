@@ -12,6 +12,7 @@ import { analyzeImage, type PipelineStageEvent, uploadImage } from '../src/pipel
 import type { RgbImage } from '../src/pipeline/image.ts';
 import type { DetectorOverrides } from '../src/pipeline/mtcnn/config.ts';
 import type { FaceDetector } from '../src/pipeline/mtcnn/detector.ts';
+import type { NetOffload } from '../src/pipeline/offload.ts';
 import type { DetectorLevers } from './protocol.ts';
 import type { StageClock } from './stage-clock.ts';
 
@@ -21,6 +22,8 @@ export const FACECHECK_STAGES = ['upload', 'pnet', 'rnet', 'onet', 'align', 'emb
 export interface StagedModels {
   readonly detector: FaceDetector;
   readonly embedder: Embedder;
+  /** The second engine, for the embedding (the detector has its own). */
+  readonly offload?: NetOffload | undefined;
 }
 
 export interface StagedOptions {
@@ -57,6 +60,7 @@ export async function analyzeStaged(
   try {
     const faces = await analyzeImage(tensor, models.detector, models.embedder, {
       crops: options.crops ?? true,
+      ...(models.offload === undefined ? {} : { offload: models.offload }),
       onStage: (event) => recordStage(clock, event),
     });
     clock.count('faces', faces.length);

@@ -10,6 +10,8 @@ export interface PhotoEngine {
    * ready (FaceCheck's background models): memory baselines wait for it, timings never do.
    */
   settled(): Promise<void>;
+  /** Live tensors in the engine's second engine (docs/offload.md); null when it has none. */
+  secondEngineTensors?(): Promise<number | null>;
   /** Detects and describes every face; laps its stages on `clock`; returns the face count. */
   analyze(image: RgbImage, clock: StageClock): Promise<number>;
 }

@@ -30,6 +30,11 @@ export interface BenchParams {
   /** WASM threads to ask tfjs for (setThreadsCount); null keeps tfjs's default (half the cores). */
   readonly wasmThreads: number | null;
   /**
+   * FaceCheck only: start the second engine on the other core as the app does (docs/offload.md);
+   * false runs everything in one engine, to measure what it brings.
+   */
+  readonly secondEngine: boolean;
+  /**
    * FaceCheck only: detector settings to try instead of the app's defaults (DEFAULT_DETECTOR_CONFIG),
    * to measure a lever before changing the pipeline. Null = default.
    */
@@ -67,6 +72,7 @@ export function paramsToQuery(params: BenchParams): string {
     backend: params.backend,
     stages: params.stages ? '1' : '0',
   });
+  if (!params.secondEngine) query.set('secondEngine', '0');
   if (params.wasmThreads !== null) query.set('wasmThreads', String(params.wasmThreads));
   for (const key of LEVER_KEYS) {
     const value = params.detector[key];
@@ -95,6 +101,7 @@ export function paramsFromQuery(search: string, isBackend: (v: unknown) => v is 
     backend,
     stages: query.get('stages') !== '0',
     wasmThreads: positive('wasmThreads'),
+    secondEngine: query.get('secondEngine') !== '0',
     detector: {
       maxDetectionSide: parseLever('maxDetectionSide', query.get('maxDetectionSide')),
       minFaceSize: parseLever('minFaceSize', query.get('minFaceSize')),
@@ -150,7 +157,10 @@ export interface PhotoTiming {
 
 /** What `tf.memory()` says, plus the WASM heap size (it only ever grows). */
 export interface TfMemoryReport {
+  /** Live tensors in the engine, its second engine's included (FaceCheck on WASM/CPU, docs/offload.md). */
   readonly numTensors: number;
+  /** Of which in the second engine; null when the engine has none. */
+  readonly secondEngineTensors: number | null;
   readonly numBytes: number;
   readonly numDataBuffers: number;
   /** Size of the WASM module's linear memory; null off WASM. */

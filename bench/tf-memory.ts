@@ -12,14 +12,16 @@ interface WebglMemoryInfo extends tf.MemoryInfo {
   readonly numBytesInGPUAllocated?: number;
 }
 
-export function tfMemory(): TfMemoryReport {
+/** `secondEngineTensors`: what the engine's second engine holds, counted in numTensors too. */
+export function tfMemory(secondEngineTensors: number | null = null): TfMemoryReport {
   const info: WebglMemoryInfo = tf.memory();
   const { numTensors, numBytes, numDataBuffers } = info;
   const heap =
     tf.getBackend() === 'wasm' ? (tf.backend() as WasmBackendLike).wasm?.HEAPU8?.byteLength : undefined;
   const textures = tf.getBackend() === 'webgl' ? info.numBytesInGPUAllocated : undefined;
   return {
-    numTensors,
+    numTensors: numTensors + (secondEngineTensors ?? 0),
+    secondEngineTensors,
     numBytes,
     numDataBuffers,
     wasmHeapBytes: heap ?? null,

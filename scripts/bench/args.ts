@@ -24,6 +24,7 @@ export const USAGE = `npm run bench -- [flags]
   --peers ssd,tiny           face-api detectors to run as peers (default: both)
   --no-stages                time the app's own detect/embed calls instead of per-stage laps
   --wasm-threads N           ask tfjs for N WASM threads (default: tfjs's choice, half the cores)
+  --no-second-engine         FaceCheck in one engine (the app adds a second one on WASM/CPU)
   --max-detection-side N     FaceCheck lever: detect on photos downscaled to N px (Infinity: no cap)
   --min-face-size N          FaceCheck lever: smallest face (px of the detection image) the pyramid looks for
   --min-face-fraction F      FaceCheck lever: smallest face as a fraction of the longest side (0: off)
@@ -46,6 +47,7 @@ export interface BenchOptions {
   readonly peers: readonly PeerEngineName[];
   readonly stages: boolean;
   readonly wasmThreads: number | null;
+  readonly secondEngine: boolean;
   readonly detector: DetectorLevers;
   readonly gallery: boolean;
   readonly gallerySizes: readonly number[];
@@ -94,6 +96,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
       peers: { type: 'string', multiple: true },
       'no-stages': { type: 'boolean', default: false },
       'wasm-threads': { type: 'string' },
+      'no-second-engine': { type: 'boolean', default: false },
       'max-detection-side': { type: 'string' },
       'min-face-size': { type: 'string' },
       'min-face-fraction': { type: 'string' },
@@ -126,6 +129,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
         ),
     stages: !values['no-stages'],
     wasmThreads: positiveInt('--wasm-threads', values['wasm-threads'], null),
+    secondEngine: !values['no-second-engine'],
     detector: {
       maxDetectionSide: parseLever('--max-detection-side', values['max-detection-side']),
       minFaceSize: parseLever('--min-face-size', values['min-face-size']),

@@ -74,6 +74,7 @@ async function benchBackend(
           passes: options.passes,
           stages: options.stages,
           wasmThreads: options.wasmThreads,
+          secondEngine: options.secondEngine,
           detector: options.detector,
         };
         try {

@@ -25,6 +25,7 @@ export interface RunSpec {
   readonly backend: BackendName;
   readonly stages: boolean;
   readonly wasmThreads: number | null;
+  readonly secondEngine: boolean;
   readonly detector: DetectorLevers;
   /** 1-based; round 1 is the first page load of its browser context (empty HTTP cache). */
   readonly round: number;
@@ -193,6 +194,7 @@ export async function runGalleryPage(
     backend,
     stages: false,
     wasmThreads,
+    secondEngine: false,
     detector: DEFAULT_LEVERS,
   });
   const { page, foreign } = await openBenchPage(context, server, query);

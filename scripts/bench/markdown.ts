@@ -133,7 +133,7 @@ export function toMarkdown(report: BenchReport): string {
       `load average ${meta.machine.loadAverageAtStart} at start, ${meta.loadAverageAtEnd} at end ` +
       `(above ${meta.machine.logicalCores} = other jobs shared the CPU). Chromium ${meta.chromium ?? '–'} headless, Node ${meta.machine.node}, commit ${meta.machine.commit ?? '–'}.`,
     '',
-    `Photos: ${meta.photos.length} (${meta.categories.join(', ')}), ${meta.rounds} round(s) × ${meta.passes} pass(es) per page load, engines alternated A B A B; per-stage laps ${meta.stages ? 'on' : 'off'}${levers(meta.detector)}.`,
+    `Photos: ${meta.photos.length} (${meta.categories.join(', ')}), ${meta.rounds} round(s) × ${meta.passes} pass(es) per page load, engines alternated A B A B; per-stage laps ${meta.stages ? 'on' : 'off'}; FaceCheck's second engine on WASM/CPU ${meta.secondEngine ? 'on' : 'off'} (docs/offload.md)${levers(meta.detector)}.`,
     '',
     '## Photo pipelines in Chromium',
     '',

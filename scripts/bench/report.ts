@@ -21,6 +21,8 @@ export interface BenchReport {
     readonly passes: number;
     readonly stages: boolean;
     readonly wasmThreadsRequested: number | null;
+    /** FaceCheck ran with its second engine (docs/offload.md) where it applies (WASM, CPU). */
+    readonly secondEngine: boolean;
     /** FaceCheck detector levers under test (null = the app's defaults). */
     readonly detector: DetectorLevers;
     readonly durationS: number;
