@@ -18,7 +18,7 @@ import {
   type TfMemoryReport,
 } from '../../bench/protocol.ts';
 import type { BenchServer } from './static-server.ts';
-import { type HeapUsage, workerHeap } from './worker-heap.ts';
+import { type HeapUsage, optionalWorkerHeap, workerHeap } from './worker-heap.ts';
 
 export interface RunSpec {
   readonly engine: PhotoEngineName;
@@ -39,7 +39,10 @@ export interface RunSpec {
 
 export interface MemorySnapshot {
   readonly tf: TfMemoryReport;
+  /** The bench worker's heap plus, when it runs, FaceCheck's second engine's (docs/offload.md). */
   readonly heap: HeapUsage;
+  /** Of `heap`, the second engine's part; null when there is none. */
+  readonly secondEngineHeap: HeapUsage | null;
 }
 
 export interface RunReport extends RunSpec {
@@ -83,6 +86,7 @@ function watchdog(page: Page): { cancel: () => void; fired: () => boolean } {
 
 /** The bench worker's script name, to find its DevTools target. */
 const WORKER_SCRIPT = 'bench-worker';
+const SECOND_ENGINE_SCRIPT = 'offload-worker';
 
 const isLocal = (url: string, origin: string) => {
   const parsed = new URL(url);
@@ -123,7 +127,17 @@ async function ready(page: Page): Promise<ReadyReport> {
 
 async function snapshot(browser: Browser, page: Page, origin: string): Promise<MemorySnapshot> {
   const tf = await page.evaluate(() => (window.__bench as NonNullable<Window['__bench']>).memory());
-  return { tf, heap: await workerHeap(browser, origin, WORKER_SCRIPT) };
+  const main = await workerHeap(browser, origin, WORKER_SCRIPT);
+  const second = await optionalWorkerHeap(browser, origin, SECOND_ENGINE_SCRIPT);
+  const heap =
+    second === null
+      ? main
+      : {
+          usedBytes: main.usedBytes + second.usedBytes,
+          totalBytes: main.totalBytes + second.totalBytes,
+          codeBytes: main.codeBytes + second.codeBytes,
+        };
+  return { tf, heap, secondEngineHeap: second };
 }
 
 export async function runPhotoEngine(

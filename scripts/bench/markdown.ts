@@ -36,7 +36,7 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
       (e) => `${e.memory.tensorsBefore} → ${e.memory.tensorsWarm} → ${e.memory.tensorsAfter}`,
     ),
     row(
-      'worker JS heap: ready → first photo → first pass → last pass (MB, after GC)',
+      'worker JS heap (FaceCheck: both engines): ready → first photo → first pass → last pass (MB, after GC)',
       (e) =>
         `${n(e.memory.heapBeforeMB)} → ${n(e.memory.heapWarmMB)} → ${n(e.memory.heapSteadyMB)} → ${n(e.memory.heapAfterMB)}`,
     ),

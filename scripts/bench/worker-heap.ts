@@ -45,13 +45,24 @@ interface TargetInfo {
 
 /** Heap of the (only) live worker whose script URL contains `scriptPart`, under `origin`. */
 export async function workerHeap(browser: Browser, origin: string, scriptPart: string): Promise<HeapUsage> {
+  const heap = await optionalWorkerHeap(browser, origin, scriptPart);
+  if (heap === null) throw new Error(`no worker matching ${scriptPart} under ${origin}`);
+  return heap;
+}
+
+/** workerHeap, or null when no such worker runs (FaceCheck's second engine off WASM/CPU). */
+export async function optionalWorkerHeap(
+  browser: Browser,
+  origin: string,
+  scriptPart: string,
+): Promise<HeapUsage | null> {
   const cdp = await browser.newBrowserCDPSession();
   try {
     const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
     const target = targetInfos.find(
       (t) => t.type === 'worker' && t.url.startsWith(origin) && t.url.includes(scriptPart),
     );
-    if (target === undefined) throw new Error(`no worker matching ${scriptPart} under ${origin}`);
+    if (target === undefined) return null;
     const { sessionId } = (await cdp.send('Target.attachToTarget', {
       targetId: target.targetId,
       flatten: false,
