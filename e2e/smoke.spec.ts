@@ -170,6 +170,9 @@ for (const backend of ['webgl', 'wasm'] as const satisfies readonly BackendName[
         expect(model.bytes, model.id).toBeGreaterThan(0);
         expect(model.loadMs, model.id).toBeGreaterThanOrEqual(0);
       }
+      // The second engine runs beside WASM (2 cores here), never beside WebGL (docs/offload.md).
+      expect(status.secondEngine).toBe(backend === 'wasm');
+      await expect(page.getByTestId('second-engine')).toHaveText(backend === 'wasm' ? 'On' : 'Off');
       if (backend === 'webgl') {
         expect(status.renderer, 'GL renderer string').toBeTruthy();
         await expect(page.getByTestId('renderer')).toHaveText(status.renderer ?? '');

@@ -30,6 +30,7 @@ const statusOn = (backend: BackendName): EngineStatus => ({
   renderer: 'SwiftShader',
   isSoftwareRenderer: true,
   wasm: null,
+  secondEngine: false,
   models: [],
   tfjsVersion: 'test',
   initMs: 1,

@@ -85,6 +85,16 @@ function BackendFields({ info, tfjsVersion }: { info: BackendInfo; tfjsVersion: 
           {info.wasm.threads === 1 ? '' : 's'}
         </Field>
       )}
+      <Field label="Second engine">
+        <span data-testid="second-engine">{info.secondEngine ? 'On' : 'Off'}</span>
+        <span className="muted">
+          {info.secondEngine
+            ? ' · a second worker on another core runs half of each photo'
+            : info.backend === 'webgl'
+              ? ' · WebGL computes on the GPU'
+              : ' · this device has one core'}
+        </span>
+      </Field>
       {tfjsVersion !== null && <Field label="TensorFlow.js">{tfjsVersion}</Field>}
       {info.failures.map((f) => (
         <Field key={f.backend} label={`${BACKEND_LABELS[f.backend]} skipped`}>

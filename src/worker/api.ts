@@ -86,7 +86,15 @@ export interface BackendInfo {
   readonly isSoftwareRenderer: boolean;
   /** WASM feature flags; null off WASM. */
   readonly wasm: { readonly simd: boolean; readonly threads: number } | null;
+  /**
+   * Whether a second engine runs beside this one on another core (docs/offload.md): on WASM and CPU
+   * when the machine has a core to spare.
+   */
+  readonly secondEngine: boolean;
 }
+
+/** What choosing the backend decides (src/worker/backend.ts); the engine adds the rest. */
+export type BackendChoice = Omit<BackendInfo, 'secondEngine'>;
 
 export interface LoadedModelInfo {
   readonly id: ModelId;

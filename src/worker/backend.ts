@@ -12,6 +12,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
 import type {
+  BackendChoice,
   BackendFailure,
   BackendInfo,
   BackendName,
@@ -164,7 +165,7 @@ function fastest(probes: readonly BackendProbe[]): BackendName | null {
 export async function initBackend(
   requested: BackendName | undefined,
   remembered?: RememberedBackend,
-): Promise<BackendInfo> {
+): Promise<BackendChoice> {
   configureWasm();
   // Measured, not refused: tfjs would otherwise reject software GL before we could time it.
   tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
@@ -174,7 +175,7 @@ export async function initBackend(
     backend: BackendName,
     selection: BackendSelection,
     probes: readonly BackendProbe[],
-  ): Promise<BackendInfo> => ({
+  ): Promise<BackendChoice> => ({
     backend,
     selection,
     probes,

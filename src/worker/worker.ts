@@ -10,7 +10,14 @@ import { expose, releaseProxy, transfer } from 'comlink';
 import { isImportedEmbedderId } from '../models/embedders.ts';
 import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
 import { analyzePhoto, decodePhotoInput, transferablesOf } from './analysis.ts';
-import type { AnalysisStage, EngineApi, EngineStatus, PhotoAnalysis, TensorData } from './api.ts';
+import type {
+  AnalysisStage,
+  BackendInfo,
+  EngineApi,
+  EngineStatus,
+  PhotoAnalysis,
+  TensorData,
+} from './api.ts';
 import { isGraphModelId } from './api.ts';
 import { initBackend } from './backend.ts';
 import { createBitmapCounter } from './bitmap-counter.ts';
@@ -83,13 +90,14 @@ export function createEngine(): EngineApi {
 
   const boot = async (...[options, onProgress]: Parameters<EngineApi['init']>): Promise<Ready> => {
     const started = performance.now();
-    const backend = await initBackend(options.backend, options.remembered);
+    const choice = await initBackend(options.backend, options.remembered);
     gpu = watchGpuContext();
-    onProgress({ kind: 'backend', info: backend });
     // Started now so it loads its copy of the nets on the other core while this one loads its own.
-    if (offloadHelps(backend.backend, navigator.hardwareConcurrency)) {
-      second = startOffload(backend.backend, options.modelsUrl);
+    if (offloadHelps(choice.backend, navigator.hardwareConcurrency)) {
+      second = startOffload(choice.backend, options.modelsUrl);
     }
+    const backend: BackendInfo = { ...choice, secondEngine: second !== null };
+    onProgress({ kind: 'backend', info: backend });
     const models = await loadModels(createFetchReader(options.modelsUrl), onProgress, second?.offload);
     imported = createImportedModels(createFetchReader(options.modelsUrl));
     const status: EngineStatus = {
