@@ -89,10 +89,10 @@ function BackendFields({ info, tfjsVersion }: { info: BackendInfo; tfjsVersion: 
         <span data-testid="second-engine">{info.secondEngine ? 'On' : 'Off'}</span>
         <span className="muted">
           {info.secondEngine
-            ? ' · a second worker on another core runs half of each photo'
+            ? '· a second worker on another core runs half of each photo'
             : info.backend === 'webgl'
-              ? ' · WebGL computes on the GPU'
-              : ' · this device has one core'}
+              ? '· WebGL computes on the GPU'
+              : '· this device has one core'}
         </span>
       </Field>
       {tfjsVersion !== null && <Field label="TensorFlow.js">{tfjsVersion}</Field>}
