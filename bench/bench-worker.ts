@@ -46,7 +46,16 @@ function createBenchWorker(): BenchWorkerApi {
     async init(params) {
       if (backend !== null) throw new Error('bench worker: init() called twice');
       const started = performance.now();
-      if (params.wasmThreads !== null) setThreadsCount(params.wasmThreads);
+      if (params.wasmThreads !== null) {
+        // tfjs-wasm caps XNNPACK at half of the logical cores it reads from navigator (assuming two
+        // hardware threads per core), so on 2 cores a request for 2 would still give 1: report
+        // twice the request to this worker, before the backend starts, so the request is what runs.
+        Object.defineProperty(navigator, 'hardwareConcurrency', {
+          value: 2 * params.wasmThreads,
+          configurable: true,
+        });
+        setThreadsCount(params.wasmThreads);
+      }
       const info = await initBackend(params.backend);
       if (info.backend !== params.backend) {
         const why = info.failures.map((f) => `${f.backend}: ${f.reason}`).join('; ');

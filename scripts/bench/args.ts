@@ -23,7 +23,8 @@ export const USAGE = `npm run bench -- [flags]
   --skip-peer                FaceCheck only
   --peers ssd,tiny           face-api detectors to run as peers (default: both)
   --no-stages                time the app's own detect/embed calls instead of per-stage laps
-  --wasm-threads N           ask tfjs for N WASM threads (default: tfjs's choice, half the cores)
+  --wasm-threads N           run tfjs-wasm with N XNNPACK threads, past its half-the-cores cap (default: tfjs's choice)
+  --peer-wasm-threads N      the same for face-api only (e.g. 2: both cores, as FaceCheck's two engines)
   --no-second-engine         FaceCheck in one engine (the app adds a second one on WASM/CPU)
   --max-detection-side N     FaceCheck lever: detect on photos downscaled to N px (Infinity: no cap)
   --min-face-size N          FaceCheck lever: smallest face (px of the detection image) the pyramid looks for
@@ -47,6 +48,8 @@ export interface BenchOptions {
   readonly peers: readonly PeerEngineName[];
   readonly stages: boolean;
   readonly wasmThreads: number | null;
+  /** XNNPACK threads for face-api's engines (null: as wasmThreads). */
+  readonly peerWasmThreads: number | null;
   readonly secondEngine: boolean;
   readonly detector: DetectorLevers;
   readonly gallery: boolean;
@@ -96,6 +99,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
       peers: { type: 'string', multiple: true },
       'no-stages': { type: 'boolean', default: false },
       'wasm-threads': { type: 'string' },
+      'peer-wasm-threads': { type: 'string' },
       'no-second-engine': { type: 'boolean', default: false },
       'max-detection-side': { type: 'string' },
       'min-face-size': { type: 'string' },
@@ -129,6 +133,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
         ),
     stages: !values['no-stages'],
     wasmThreads: positiveInt('--wasm-threads', values['wasm-threads'], null),
+    peerWasmThreads: positiveInt('--peer-wasm-threads', values['peer-wasm-threads'], null),
     secondEngine: !values['no-second-engine'],
     detector: {
       maxDetectionSide: parseLever('--max-detection-side', values['max-detection-side']),

@@ -73,7 +73,8 @@ async function benchBackend(
           round,
           passes: options.passes,
           stages: options.stages,
-          wasmThreads: options.wasmThreads,
+          wasmThreads:
+            engine === 'facecheck' ? options.wasmThreads : (options.peerWasmThreads ?? options.wasmThreads),
           secondEngine: options.secondEngine,
           detector: options.detector,
         };

@@ -30,6 +30,10 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
       }),
     ),
     row('photos/s', (e) => n(e.photosPerSecond)),
+    row(
+      'WASM threads (XNNPACK) × engines',
+      (e) => `${n(e.wasmThreads)} × ${e.secondEngine ? '2 (second engine)' : '1'}`,
+    ),
     row('faces per pass', (e) => String(e.facesPerPass)),
     row(
       'tensors: ready → first photo (every model loaded) → after',

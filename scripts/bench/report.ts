@@ -21,6 +21,7 @@ export interface BenchReport {
     readonly passes: number;
     readonly stages: boolean;
     readonly wasmThreadsRequested: number | null;
+    readonly peerWasmThreadsRequested: number | null;
     /** FaceCheck ran with its second engine (docs/offload.md) where it applies (WASM, CPU). */
     readonly secondEngine: boolean;
     /** FaceCheck detector levers under test (null = the app's defaults). */

@@ -110,6 +110,7 @@ async function main(argv: readonly string[]): Promise<number> {
       passes: options.passes,
       stages: options.stages,
       wasmThreadsRequested: options.wasmThreads,
+      peerWasmThreadsRequested: options.peerWasmThreads,
       secondEngine: options.secondEngine,
       detector: options.detector,
       durationS: Math.round((performance.now() - started) / 1000),

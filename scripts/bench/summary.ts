@@ -56,6 +56,10 @@ export interface EngineSummary {
   readonly photosPerSecond: Num;
   /** Faces found in one pass over the set (last run). */
   readonly facesPerPass: number;
+  /** XNNPACK threads tfjs-wasm ran with (last run); null off WASM. */
+  readonly wasmThreads: number | null;
+  /** FaceCheck on WASM/CPU: whether its second engine ran beside it (docs/offload.md). */
+  readonly secondEngine: boolean;
   readonly memory: {
     /** At ready (FaceCheck: before its background models have loaded). */
     readonly tensorsBefore: number;
@@ -210,6 +214,8 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
     ),
     photosPerSecond: r2(median(runs.map(photosPerSecond))),
     facesPerPass: last.pass.photos.reduce((n, p) => n + p.faces, 0),
+    wasmThreads: last.ready.env.wasm?.threads ?? null,
+    secondEngine: last.after.tf.secondEngineTensors !== null,
     memory: {
       tensorsBefore: last.before.tf.numTensors,
       tensorsWarm: last.warm.tf.numTensors,
