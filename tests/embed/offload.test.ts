@@ -2,7 +2,7 @@
  * The second engine (src/pipeline/offload.ts) changes how fast a photo is analysed, never its
  * result: the same faces, boxes, landmarks, embeddings and crops with half of every stage sent away,
  * and again when every call to it fails. The "second engine" here is the real runner on the same
- * nets in this process (the browser's worker pair is covered by e2e/embeddings-parity.spec.ts).
+ * nets in this process (the browser's worker pair: e2e/detector.spec.ts, "same embeddings as Node").
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
