@@ -3,7 +3,7 @@
  * pipeline as a NetOffload (docs/offload.md). Until it has loaded its nets, and for good once a call
  * failed or it died, `has()` is false and the pipeline does everything itself.
  */
-import { transfer, wrap } from 'comlink';
+import { type Endpoint, transfer, wrap } from 'comlink';
 import type { EmbedderId } from '../models/embedders.ts';
 import type { HostBatch, NetOffload, OffloadNet } from '../pipeline/offload.ts';
 import type { BackendName, SecondEngineState } from './api.ts';
@@ -17,6 +17,32 @@ const OFFLOADED_EMBEDDERS: readonly EmbedderId[] = ['mobilefacenet'];
  * real call (a 3072 px photo's largest pyramid level takes ~2 s here), so only a hung worker hits it.
  */
 const CALL_TIMEOUT_MS = 30_000;
+
+/** The second engine's worker as the client uses it (tests substitute an in-process one). */
+export interface OffloadWorker {
+  readonly endpoint: Endpoint;
+  /** Calls `listener` when the worker's script fails or an error escapes it. */
+  onError(listener: (message: string) => void): void;
+  terminate(): void;
+}
+
+/** Starts src/worker/offload-worker.ts as a module worker. */
+function spawnOffloadWorker(): OffloadWorker {
+  const worker = new Worker(new URL('./offload-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'facecheck-offload',
+  });
+  return {
+    endpoint: worker,
+    onError: (listener) => worker.addEventListener('error', (event) => listener(event.message)),
+    terminate: () => worker.terminate(),
+  };
+}
+
+export interface OffloadOptions {
+  readonly spawn?: () => OffloadWorker;
+  readonly callTimeoutMs?: number;
+}
 
 /**
  * Whether a second engine can make a photo faster: only on the CPU-bound backends (on WebGL both
@@ -41,12 +67,13 @@ export interface OffloadHandle {
 /** Inputs are moved, not copied, to the second engine (the pipeline made them for it). */
 const moved = (batch: HostBatch): HostBatch => ({ values: ownedArray(batch.values), shape: batch.shape });
 
-export function startOffload(backend: BackendName, modelsUrl: string): OffloadHandle {
-  const worker = new Worker(new URL('./offload-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'facecheck-offload',
-  });
-  const api = wrap<OffloadWorkerApi>(worker);
+export function startOffload(
+  backend: BackendName,
+  modelsUrl: string,
+  { spawn = spawnOffloadWorker, callTimeoutMs = CALL_TIMEOUT_MS }: OffloadOptions = {},
+): OffloadHandle {
+  const worker = spawn();
+  const api = wrap<OffloadWorkerApi>(worker.endpoint);
   let nets: readonly OffloadNet[] = [];
   let running = true;
   let answered = 0;
@@ -57,7 +84,7 @@ export function startOffload(backend: BackendName, modelsUrl: string): OffloadHa
     worker.terminate();
     console.warn('FaceCheck: the second engine stopped; photos continue on one', reason);
   };
-  worker.addEventListener('error', (event) => stop(event.message));
+  worker.onError(stop);
   const started = api.start(backend, modelsUrl, OFFLOADED_EMBEDDERS).then((loaded) => {
     if (running) nets = loaded;
   }, stop);
@@ -65,7 +92,7 @@ export function startOffload(backend: BackendName, modelsUrl: string): OffloadHa
   /** A failed or hung call stops the second engine; the caller redoes the work itself. */
   const call = <T>(run: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the second engine did not answer')), CALL_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error('the second engine did not answer')), callTimeoutMs);
       run()
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));

@@ -89,7 +89,8 @@ async function runLevels(pnet: GraphModel, inputs: ReadonlyArray<() => tf.Tensor
 
 /**
  * Sends the levels `splitWork` picks to the second engine, when there is one that has P-Net and the
- * levels are resampled on the host. Resolves to null when nothing was sent or the call failed.
+ * levels are resampled on the host; null when nothing is sent. `outputs` resolves to null when the
+ * call failed.
  */
 function sendLevels(
   sampler: ImageSampler,
