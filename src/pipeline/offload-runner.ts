@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EmbedderId } from '../models/embedders.ts';
 import type { Embedder } from './embedders/embedder.ts';
 import { normalise } from './mtcnn/input.ts';
-import { pnetLevelOutputs } from './mtcnn/pnet-stage.ts';
+import { pnetOnInputs } from './mtcnn/pnet-stage.ts';
 import { CROP_NETS, cropNetRows } from './mtcnn/refine-stage.ts';
 import type { CropNetName, HostBatch, NetOffload } from './offload.ts';
 
@@ -34,29 +34,11 @@ export interface OffloadNets {
 export function createOffloadRunner(nets: OffloadNets): Omit<NetOffload, 'has'> {
   const models: Readonly<Record<CropNetName, GraphModel>> = { rnet: nets.rnet, onet: nets.onet };
   return {
-    async pnet(levels) {
-      const shapes: Array<[number, number]> = [];
-      const packed = tf.tidy(() =>
-        tf.concat(
-          levels.map((level) =>
-            tf.tidy(() => {
-              const outputs = pnetLevelOutputs(nets.pnet, normalise(tensorOf(level)));
-              shapes.push([outputs.rows, outputs.cols]);
-              return outputs.packed;
-            }),
-          ),
-        ),
-      );
-      const values = await take(packed);
-      let offset = 0;
-      return shapes.map(([rows, cols]) => {
-        const cells = rows * cols;
-        const probabilities = values.slice(offset, offset + 2 * cells);
-        const offsets = values.slice(offset + 2 * cells, offset + 6 * cells);
-        offset += 6 * cells;
-        return { rows, cols, probabilities, offsets };
-      });
-    },
+    pnet: (levels) =>
+      pnetOnInputs(
+        nets.pnet,
+        levels.map((level) => () => normalise(tensorOf(level))),
+      ),
     async crops(net, patches) {
       const model = models[net];
       return take(tf.tidy(() => cropNetRows(model, CROP_NETS[net], normalise(tensorOf(patches)))));

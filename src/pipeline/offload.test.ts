@@ -23,9 +23,9 @@ describe('splitWork', () => {
     expect(splitWork([])).toEqual([]);
   });
 
-  it('counts work only this side does', () => {
-    expect(splitWork([5, 5], 0)).toEqual([false, true]);
-    expect(splitWork([5, 5], 20)).toEqual([true, true]);
+  it('splits equal items evenly', () => {
+    expect(splitWork([5, 5])).toEqual([false, true]);
+    expect(splitWork([5, 5, 5, 5])).toEqual([false, true, false, true]);
   });
 
   it('works on unsorted costs and returns them in input order', () => {

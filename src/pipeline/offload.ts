@@ -39,22 +39,21 @@ export interface NetOffload {
 }
 
 /**
- * Which items to send away so both engines finish together: greedy over the items by cost,
- * largest first, each to the side with less work so far. `localExtra` is work only this side does
- * whatever the split (for example resampling every pyramid level), in the same units.
+ * Which items to send away so both engines finish together: greedy over the items by cost, largest
+ * first, each to the side with less work so far (ties stay here).
  */
-export function splitWork(costs: readonly number[], localExtra = 0): boolean[] {
+export function splitWork(costs: readonly number[]): boolean[] {
   const remote = costs.map(() => false);
-  let local = localExtra;
+  let here = 0;
   let away = 0;
   const order = costs.map((_, i) => i).sort((a, b) => (costs[b] as number) - (costs[a] as number));
   for (const i of order) {
     const cost = costs[i] as number;
-    if (away + cost < local + cost) {
+    if (away < here) {
       remote[i] = true;
       away += cost;
     } else {
-      local += cost;
+      here += cost;
     }
   }
   return remote;

@@ -42,7 +42,7 @@ export interface ScoredBoxes {
  * which cost ~30 ms on a 600 px level; 1-D pieces are concatenated with plain copies. Call inside
  * tf.tidy.
  */
-export function pnetLevelOutputs(
+function pnetLevelOutputs(
   pnet: GraphModel,
   input: tf.Tensor4D,
 ): { rows: number; cols: number; packed: tf.Tensor1D } {
@@ -53,11 +53,15 @@ export function pnetLevelOutputs(
 }
 
 /**
- * P-Net on every input, computed before the single device→host read, so an asynchronous backend
- * (WebGL) is not stalled once per level. One inner tidy per input frees its image and activations
- * before the next runs; only the small per-cell outputs stay on the device until the read.
+ * P-Net on every input (normalised `[1, H, W, 3]` levels, made on demand), computed before the single
+ * device→host read, so an asynchronous backend (WebGL) is not stalled once per level. One inner tidy
+ * per input frees its image and activations before the next runs; only the small per-cell outputs
+ * stay on the device until the read. The outputs are views into one buffer.
  */
-async function runLevels(pnet: GraphModel, inputs: ReadonlyArray<() => tf.Tensor4D>): Promise<PnetOutput[]> {
+export async function pnetOnInputs(
+  pnet: GraphModel,
+  inputs: ReadonlyArray<() => tf.Tensor4D>,
+): Promise<PnetOutput[]> {
   if (inputs.length === 0) return [];
   const shapes: Array<[number, number]> = [];
   const packed = tf.tidy(() =>
@@ -119,10 +123,10 @@ export async function runPnet(
   const away = sendLevels(sampler, levels, offload);
   const isHere = (_: PyramidLevel, i: number) => away?.sent[i] !== true;
   const inputOf = (level: PyramidLevel) => () => sampler.level(level.height, level.width);
-  const here = await runLevels(pnet, levels.filter(isHere).map(inputOf));
+  const here = await pnetOnInputs(pnet, levels.filter(isHere).map(inputOf));
   const sentLevels = levels.filter((l, i) => !isHere(l, i));
   // A failed second engine costs time, never a result: its levels are run here instead.
-  const there = (await away?.outputs) ?? (await runLevels(pnet, sentLevels.map(inputOf)));
+  const there = (await away?.outputs) ?? (await pnetOnInputs(pnet, sentLevels.map(inputOf)));
   const outputs: LevelOutput[] = [];
   let h = 0;
   let t = 0;
