@@ -38,7 +38,8 @@ export interface CropNetSpec {
   readonly batchSize: number;
   /**
    * Fewest crops worth sending half of to a second engine (offload.ts): below it the round trip
-   * (~1 ms) costs more than the halved network time saves (R-Net ~0.06 ms per crop, O-Net ~0.3 ms).
+   * (~1 ms) costs about what the halved network time saves (measured on WASM: R-Net ~0.2 ms per
+   * crop, O-Net ~1.2 ms).
    */
   readonly minOffloadRows: number;
 }
