@@ -191,6 +191,9 @@ interface EmbeddedRow {
   readonly crop: Uint8Array | null;
 }
 
+/** The aligned crop's pixels as the thumbnails get them: rounded, within 0..255. */
+const thumbnailPixels = (faces: tf.Tensor4D): tf.Tensor4D => tf.round(tf.clipByValue(faces, 0, 255));
+
 /** Rows [from, to) of `aligned` (not consumed) as a new tensor. */
 const rowsOf = (aligned: tf.Tensor4D, from: number, to: number): tf.Tensor4D =>
   from === 0 && to === aligned.shape[0]
@@ -242,7 +245,7 @@ async function sendRows(
   const packed = tf.tidy(() => {
     const faces = rowsOf(aligned, from, aligned.shape[0]);
     const flat = tf.reshape(faces, [-1]);
-    return withCrops ? tf.concat([flat, tf.reshape(tf.round(tf.clipByValue(faces, 0, 255)), [-1])]) : flat;
+    return withCrops ? tf.concat([flat, tf.reshape(thumbnailPixels(faces), [-1])]) : flat;
   });
   let data: Float32Array;
   try {
@@ -325,7 +328,7 @@ function batchedRows(
           // Padded to a bucket on WebGL, so other face counts reuse the compiled programs.
           const emb = firstRows(embedder.forward(padBatch(chunk)), count);
           if (!withCrops) return emb;
-          const pixels = tf.reshape(tf.round(tf.clipByValue(chunk, 0, 255)), [count, -1]);
+          const pixels = tf.reshape(thumbnailPixels(chunk), [count, -1]);
           return tf.concat([emb, pixels], 1) as tf.Tensor2D;
         }),
       );

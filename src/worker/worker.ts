@@ -93,12 +93,20 @@ export function createEngine(): EngineApi {
     const choice = await initBackend(options.backend, options.remembered);
     gpu = watchGpuContext();
     // Started now so it loads its copy of the nets on the other core while this one loads its own.
-    if (offloadHelps(choice.backend, navigator.hardwareConcurrency)) {
-      second = startOffload(choice.backend, options.modelsUrl);
-    }
+    second = offloadHelps(choice.backend, navigator.hardwareConcurrency)
+      ? startOffload(choice.backend, options.modelsUrl)
+      : null;
     const backend: BackendInfo = { ...choice, secondEngine: second !== null };
     onProgress({ kind: 'backend', info: backend });
-    const models = await loadModels(createFetchReader(options.modelsUrl), onProgress, second?.offload);
+    let models: LoadedModels;
+    try {
+      models = await loadModels(createFetchReader(options.modelsUrl), onProgress, second?.offload);
+    } catch (error) {
+      // A failed start is retried from scratch (init); no second engine outlives it.
+      second?.close();
+      second = null;
+      throw error;
+    }
     imported = createImportedModels(createFetchReader(options.modelsUrl));
     const status: EngineStatus = {
       ...backend,

@@ -147,26 +147,26 @@ export async function classifyCrops(
   const windows = borderCrops === 'stretch' ? clipWindows(padded, sampler.width, sampler.height) : padded;
   const count = boxes.length / 4;
   const host = sampler.host;
-  const canSend = offload !== undefined && host !== null && offload.has(spec.name);
-  const here = canSend ? localShare(count, spec.minOffloadRows) : count;
+  const here =
+    offload !== undefined && host !== null && offload.has(spec.name)
+      ? localShare(count, spec.minOffloadRows)
+      : count;
+  if (here === count || offload === undefined || host === null) {
+    return rowsHere(model, spec, sampler, windows, 0, count);
+  }
   const sentCount = count - here;
-  const there =
-    sentCount === 0 || host === null || offload === undefined
-      ? null
-      : offload
-          .crops(spec.name, {
-            values: host.patches(windows.subarray(4 * here), inputSize),
-            shape: [sentCount, inputSize, inputSize, 3],
-          })
-          .catch(() => null);
+  const there = offload
+    .crops(spec.name, {
+      values: host.patches(windows.subarray(4 * here), inputSize),
+      shape: [sentCount, inputSize, inputSize, 3],
+    })
+    .catch(() => null);
   const rows = new Float32Array(count * rowWidth);
   rows.set(await rowsHere(model, spec, sampler, windows, 0, here));
-  if (sentCount > 0) {
-    // A failed second engine costs time, never a result: its rows are computed here instead.
-    const sent = (await there) ?? (await rowsHere(model, spec, sampler, windows, here, count));
-    if (sent.length !== sentCount * rowWidth) throw new Error(`expected ${rowWidth} output values per crop`);
-    rows.set(sent, here * rowWidth);
-  }
+  // A failed second engine costs time, never a result: its rows are computed here instead.
+  const sent = (await there) ?? (await rowsHere(model, spec, sampler, windows, here, count));
+  if (sent.length !== sentCount * rowWidth) throw new Error(`expected ${rowWidth} output values per crop`);
+  rows.set(sent, here * rowWidth);
   return rows;
 }
 
