@@ -229,8 +229,11 @@ export interface WorkerMemory {
 export interface SecondEngineState {
   /** The nets it runs; empty while it is still loading them. */
   readonly nets: readonly string[];
-  /** Its live tensors. */
-  readonly tensors: number;
+  /**
+   * Its live tensors; null while it is still starting (its backend may not be up yet, and a count
+   * taken halfway through loading the nets means nothing).
+   */
+  readonly tensors: number | null;
   /** Calls it has answered: pieces of photos it computed. */
   readonly answered: number;
 }

@@ -26,6 +26,7 @@ function fakeWorker(behaviour: () => Behaviour, startFails = false): FakeWorker 
   let errorListener: (message: string) => void = () => {};
   // Created up front: the test may call started() before start()'s message has arrived.
   let resolveStart: (nets: OffloadNet[]) => void = () => {};
+  let hasStarted = false;
   const startedNets = new Promise<OffloadNet[]>((resolve) => {
     resolveStart = resolve;
   });
@@ -61,7 +62,11 @@ function fakeWorker(behaviour: () => Behaviour, startFails = false): FakeWorker 
       received.push(faces);
       return respond(new Float32Array(192 * faces.shape[0]));
     },
-    tensors: async () => 190,
+    // As tfjs does until its backend is up.
+    tensors: async () => {
+      if (!hasStarted) throw new Error("Backend 'wasm' has not yet been initialized");
+      return 190;
+    },
   };
   expose(api, port2);
   return {
@@ -76,7 +81,10 @@ function fakeWorker(behaviour: () => Behaviour, startFails = false): FakeWorker 
     },
     terminated: () => terminated,
     fail: (message) => errorListener(message),
-    started: (nets) => resolveStart(nets),
+    started: (nets) => {
+      hasStarted = true;
+      resolveStart(nets);
+    },
     received,
   };
 }
@@ -101,6 +109,8 @@ describe('the second engine client', () => {
     const worker = fakeWorker(() => 'answer');
     const second = startOffload('wasm', 'http://x/models/', { spawn: () => worker });
     expect(second.offload.has('pnet')).toBe(false);
+    // While it starts, its tensors are not asked for (its backend may not exist yet).
+    expect(await second.state()).toEqual({ nets: [], tensors: null, answered: 0 });
     worker.started(['pnet', 'rnet', 'onet']);
     await second.ready();
     expect(second.offload.has('pnet')).toBe(true);

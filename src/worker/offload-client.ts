@@ -133,7 +133,12 @@ export function startOffload(
     offload,
     ready: () => started,
     answered: () => answered,
-    state: async () => (running ? { nets, tensors: await api.tensors(), answered } : null),
+    state: async () => {
+      if (!running) return null;
+      // Asked only once it has started: before that its tfjs backend may not exist yet.
+      const tensors = nets.length === 0 ? null : await api.tensors();
+      return { nets, tensors, answered };
+    },
     close: () => {
       running = false;
       nets = [];
