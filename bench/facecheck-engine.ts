@@ -2,7 +2,7 @@
  * FaceCheck in the bench worker, loaded exactly as the app's worker loads it: through the app's
  * model store (src/worker/model-store.ts), so cold start includes what the app pays for.
  */
-import { analyzeImage, uploadImage } from '../src/pipeline/face-pipeline.ts';
+import { analyzeImage, createPixelStaging } from '../src/pipeline/face-pipeline.ts';
 
 import { faceDetectorFromNets } from '../src/pipeline/mtcnn/detector.ts';
 import type { BackendName } from '../src/worker/api.ts';
@@ -27,6 +27,8 @@ export async function createFaceCheckEngine(
   const models = await loadModels(createFetchReader(modelsUrl), () => {}, offload);
   const embedder = await models.embedder('mobilefacenet');
   const overrides = detectorOverridesFrom(levers);
+  // As the app's worker keeps one (src/worker/worker.ts).
+  const staging = createPixelStaging();
   // The app's detector unless a lever is under test (same nets, other settings).
   const detector =
     Object.keys(overrides).length === 0
@@ -56,21 +58,17 @@ export async function createFaceCheckEngine(
         clock.count('secondEngineCalls', (second?.answered() ?? 0) - answeredBefore);
         return faces;
       };
-      if (stages) return counted(await analyzeStaged(image, { detector, embedder, offload }, clock));
+      if (stages) return counted(await analyzeStaged(image, { detector, embedder, offload, staging }, clock));
       // The app's own call, as src/worker/analysis.ts makes it, timed in two halves.
-      const tensor = uploadImage(image);
-      try {
-        const faces = await analyzeImage(tensor, detector, embedder, {
-          crops: true,
-          ...(offload === undefined ? {} : { offload }),
-          onEmbedding: () => clock.lap('detect'),
-        });
-        clock.lap('alignEmbed');
-        clock.count('faces', faces.length);
-        return counted(faces.length);
-      } finally {
-        tensor.dispose();
-      }
+      const faces = await analyzeImage(image, detector, embedder, {
+        crops: true,
+        staging,
+        ...(offload === undefined ? {} : { offload }),
+        onEmbedding: () => clock.lap('detect'),
+      });
+      clock.lap('alignEmbed');
+      clock.count('faces', faces.length);
+      return counted(faces.length);
     },
   };
 }

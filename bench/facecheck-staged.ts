@@ -8,7 +8,12 @@
  * runs in the worker and in Node.
  */
 import type { Embedder } from '../src/pipeline/embedders/embedder.ts';
-import { analyzeImage, type PipelineStageEvent, uploadImage } from '../src/pipeline/face-pipeline.ts';
+import {
+  analyzeImage,
+  type PipelineStageEvent,
+  type PixelStaging,
+  uploadImage,
+} from '../src/pipeline/face-pipeline.ts';
 import type { RgbImage } from '../src/pipeline/image.ts';
 import type { DetectorOverrides } from '../src/pipeline/mtcnn/config.ts';
 import type { FaceDetector } from '../src/pipeline/mtcnn/detector.ts';
@@ -24,6 +29,8 @@ export interface StagedModels {
   readonly embedder: Embedder;
   /** The second engine, for the embedding (the detector has its own). */
   readonly offload?: NetOffload | undefined;
+  /** Host memory the upload reuses, as the app's worker keeps one. */
+  readonly staging?: PixelStaging;
 }
 
 export interface StagedOptions {
@@ -55,7 +62,8 @@ export async function analyzeStaged(
   clock: StageClock,
   options: StagedOptions = {},
 ): Promise<number> {
-  const tensor = uploadImage(image);
+  const values = models.staging?.take(image.data.length);
+  const tensor = uploadImage(image, values);
   clock.lap('upload');
   try {
     const faces = await analyzeImage(tensor, models.detector, models.embedder, {
@@ -67,5 +75,6 @@ export async function analyzeStaged(
     return faces.length;
   } finally {
     tensor.dispose();
+    if (values !== undefined) models.staging?.give(values);
   }
 }

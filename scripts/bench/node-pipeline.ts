@@ -10,7 +10,7 @@ import { startStageClock } from '../../bench/stage-clock.ts';
 import { initNodeBackend, type NodeBackend } from '../../src/cli/backend.ts';
 import { decodeImageFile } from '../../src/io/node-image.ts';
 import { createEmbedder } from '../../src/pipeline/embedders/create.ts';
-import { analyzeImage } from '../../src/pipeline/face-pipeline.ts';
+import { analyzeImage, createPixelStaging } from '../../src/pipeline/face-pipeline.ts';
 import { createFaceDetector } from '../../src/pipeline/mtcnn/detector.ts';
 import { readModelFile } from './model-files.ts';
 import type { BenchPhoto } from './photos.ts';
@@ -49,13 +49,14 @@ interface NodeEngine {
 async function createNodeEngine(stages: boolean, levers: DetectorLevers): Promise<NodeEngine> {
   const embedder = await createEmbedder('mobilefacenet', readModelFile);
   const detector = await createFaceDetector(readModelFile, detectorOverridesFrom(levers));
+  const staging = createPixelStaging();
   if (!stages) {
     return {
       async analyze(path) {
         const clock = startStageClock();
         const image = await decodeImageFile(path);
         clock.lap('decode');
-        const faces = await analyzeImage(image, detector, embedder, { crops: false });
+        const faces = await analyzeImage(image, detector, embedder, { crops: false, staging });
         clock.lap('detectAlignEmbed');
         return { faces: faces.length, stages: clock.stages, totalMs: clock.elapsed() };
       },
@@ -70,7 +71,7 @@ async function createNodeEngine(stages: boolean, levers: DetectorLevers): Promis
       const clock = startStageClock();
       const image = await decodeImageFile(path);
       clock.lap('decode');
-      const faces = await analyzeStaged(image, { detector, embedder }, clock, { crops: false });
+      const faces = await analyzeStaged(image, { detector, embedder, staging }, clock, { crops: false });
       return { faces, stages: clock.stages, totalMs: clock.elapsed() };
     },
     dispose: () => {

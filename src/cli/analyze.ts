@@ -10,6 +10,7 @@ import {
   analyzeImage,
   embedAlignedCrops,
   embedWholeImages,
+  type PixelStaging,
 } from '../pipeline/face-pipeline.ts';
 import type { RgbImage } from '../pipeline/image.ts';
 import type { CliDetector } from './detector.ts';
@@ -34,6 +35,8 @@ export interface AnalyzeContext {
   /** Passed to analyzeImage (detect mode). */
   readonly minScore?: number;
   readonly detectPadding?: number;
+  /** Host memory the pixel uploads of one file after another reuse. */
+  readonly staging?: PixelStaging;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -87,6 +90,7 @@ export async function analyzeFile(file: string, ctx: AnalyzeContext): Promise<Fi
           minScore: ctx.minScore,
           detectPadding: ctx.detectPadding,
           sourceScale,
+          ...(ctx.staging === undefined ? {} : { staging: ctx.staging }),
         };
         return { ...base, faces: await analyzeImage(image, ctx.detector, ctx.embedder, options) };
       }

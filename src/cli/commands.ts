@@ -12,7 +12,7 @@ import {
   rank1Identification,
   verificationMetrics,
 } from '../pipeline/embedders/evaluate.ts';
-import type { AnalyzedFace } from '../pipeline/face-pipeline.ts';
+import { type AnalyzedFace, createPixelStaging } from '../pipeline/face-pipeline.ts';
 import { identify } from '../pipeline/identify.ts';
 import type { RgbImage } from '../pipeline/image.ts';
 import { type DetectedFace, toMtcnnPackageFormat } from '../pipeline/mtcnn/index.ts';
@@ -47,6 +47,7 @@ function analyzeContext(ctx: CommandContext): AnalyzeContext {
     mode: ctx.mode,
     minScore: ctx.minScore,
     detectPadding: ctx.detectPadding,
+    staging: createPixelStaging(),
   };
 }
 

@@ -8,6 +8,7 @@ import { isImportedEmbedderId } from '../models/embedders.ts';
 import type { Point } from './align/similarity.ts';
 import { ARCFACE_112, type LandmarkTemplate } from './align/templates.ts';
 import { type AlignOptions, alignFaces, realignCrops } from './align/warp.ts';
+import { type ArrayPool, createArrayPool } from './array-pool.ts';
 import { firstRows, padBatch } from './batch-buckets.ts';
 import { cropFaceBoxes } from './embedders/box-crop.ts';
 import type { AnyEmbedder, Embedder } from './embedders/embedder.ts';
@@ -95,6 +96,8 @@ export interface AnalyzeOptions {
    * The detector takes its own (faceDetectorFromNets). Results are the same with or without it.
    */
   readonly offload?: NetOffload;
+  /** Host memory an RgbImage's upload reuses (createPixelStaging); default: a new array per image. */
+  readonly staging?: PixelStaging;
 }
 
 // Structural, not instanceof: a second copy of tfjs-core (e.g. in a bundle) has its own Tensor class.
@@ -103,14 +106,50 @@ const isTensor = (x: tf.Tensor3D | RgbImage): x is tf.Tensor3D => 'shape' in x;
 /**
  * An RgbImage as a float32 [H, W, 3] tensor. The detector and the alignment compute in float32, so
  * uploading floats (one host-side conversion) spares them a device copy of the whole image; int32
- * (imageToTensor) would take the same memory.
+ * (imageToTensor) would take the same memory. The floats are written to `values` when given (stale
+ * values, exactly width · height · 3 of them: a staging array, see PixelStaging); the tensor may keep
+ * them (the CPU backend does), so `values` must not be reused before the tensor is disposed.
  */
-export function uploadImage(image: RgbImage): tf.Tensor3D {
+export function uploadImage(image: RgbImage, values?: Float32Array): tf.Tensor3D {
   const { width, height, data } = image;
   if (data.length !== width * height * 3) {
     throw new Error(`image buffer has ${data.length} bytes, expected ${width}×${height}×3`);
   }
-  return tf.tensor3d(new Float32Array(data), [height, width, 3], 'float32');
+  if (values === undefined) return tf.tensor3d(new Float32Array(data), [height, width, 3], 'float32');
+  if (values.length !== data.length)
+    throw new Error(`staging array has ${values.length} values, expected ${data.length}`);
+  values.set(data);
+  return tf.tensor3d(values, [height, width, 3], 'float32');
+}
+
+/**
+ * Host memory for the floats of one photo's upload, reused from photo to photo (array-pool.ts): a
+ * 2 MP photo's are 24 MB, and allocating them anew was most of the upload's time. Whoever analyses
+ * photo after photo (the worker, the bench, the CLI) keeps one and passes it as `staging`.
+ */
+export type PixelStaging = ArrayPool<Float32Array>;
+
+/** Photos up to 4.2 MP (50 MB of floats) are staged in the kept array; larger ones get their own. */
+export const createPixelStaging = (): PixelStaging => createArrayPool(Float32Array, 4_200_000 * 3);
+
+/**
+ * `use` on `image` as a float32 tensor: a tensor as it is, an RgbImage uploaded (through `staging`
+ * when given) and disposed once `use` is done.
+ */
+async function withImageTensor<T>(
+  image: RgbImage | tf.Tensor3D,
+  staging: PixelStaging | undefined,
+  use: (tensor: tf.Tensor3D) => Promise<T>,
+): Promise<T> {
+  if (isTensor(image)) return use(image);
+  const values = staging?.take(image.data.length);
+  const tensor = uploadImage(image, values);
+  try {
+    return await use(tensor);
+  } finally {
+    tensor.dispose();
+    if (values !== undefined) staging?.give(values);
+  }
 }
 
 const boxArea = (b: readonly number[]) =>
@@ -142,21 +181,15 @@ export async function embedDetectedFaces(
   const maxBatch = options.maxBatch ?? 16;
   const size = embedder.inputSize;
   const points = faces.map((f) => toPoints(f.landmarks));
-  const owned = isTensor(image) ? null : uploadImage(image);
-  let aligned: tf.Tensor4D;
-  try {
-    const source = owned ?? (image as tf.Tensor3D);
-    aligned =
-      embedder.faceCrop === 'box'
-        ? cropFaceBoxes(
-            source,
-            faces.map((f) => f.box),
-            size,
-          )
-        : alignFaces(source, points, embedder.template, options.align);
-  } finally {
-    owned?.dispose();
-  }
+  const aligned = await withImageTensor(image, options.staging, async (source) =>
+    embedder.faceCrop === 'box'
+      ? cropFaceBoxes(
+          source,
+          faces.map((f) => f.box),
+          size,
+        )
+      : alignFaces(source, points, embedder.template, options.align),
+  );
   if (options.onStage !== undefined) {
     try {
       await settle(aligned);
@@ -369,7 +402,7 @@ async function detectPadded(
 
 export type DetectOptions = Pick<
   AnalyzeOptions,
-  'minScore' | 'detectPadding' | 'maxFaces' | 'onStage' | 'sourceScale'
+  'minScore' | 'detectPadding' | 'maxFaces' | 'onStage' | 'sourceScale' | 'staging'
 >;
 
 /** Overrides for an image shrunk by `sourceScale` (none when it was not). */
@@ -387,8 +420,7 @@ export async function detectFaces(
   detector: FaceDetectorLike,
   options: DetectOptions = {},
 ): Promise<DetectedFaceLike[]> {
-  const tensor = isTensor(image) ? image : uploadImage(image);
-  try {
+  return withImageTensor(image, options.staging, async (tensor) => {
     const minScore = options.minScore ?? Number.NEGATIVE_INFINITY;
     const pad = Math.max(0, Math.round(options.detectPadding ?? 0));
     const overrides = overridesFor(options.sourceScale);
@@ -398,9 +430,7 @@ export async function detectFaces(
     faces = faces.sort((a, b) => boxArea(b.box) - boxArea(a.box));
     if (options.maxFaces !== undefined) faces = faces.slice(0, Math.max(0, options.maxFaces));
     return faces;
-  } finally {
-    if (tensor !== image) tensor.dispose();
-  }
+  });
 }
 
 /** Wall-clock milliseconds of analyzeImage's two halves (detect includes pixel upload). */
@@ -424,17 +454,14 @@ export async function analyzeImage(
   options: AnalyzeImageOptions = {},
 ): Promise<AnalyzedFace[]> {
   const started = performance.now();
-  const tensor = isTensor(image) ? image : uploadImage(image);
-  try {
+  return withImageTensor(image, options.staging, async (tensor) => {
     const detected = await detectFaces(tensor, detector, options);
     const detectedAt = performance.now();
     options.onEmbedding?.();
     const faces = await embedDetectedFaces(tensor, detected, embedder, options);
     options.onTimings?.({ detectMs: detectedAt - started, embedMs: performance.now() - detectedAt });
     return faces;
-  } finally {
-    if (tensor !== image) tensor.dispose();
-  }
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   analyzeImage,
   type FaceDetectorLike,
   type AnalyzedFace as PipelineFace,
+  type PixelStaging,
 } from '../pipeline/face-pipeline.ts';
 import type { RgbImage } from '../pipeline/image.ts';
 import type { NetOffload } from '../pipeline/offload.ts';
@@ -98,6 +99,8 @@ export interface AnalysisModels {
 /** The models, and optionally the engine's count of decoded images (diagnostics) and second engine. */
 export interface AnalysisContext extends AnalysisModels {
   readonly bitmaps?: BitmapCounter;
+  /** Host memory the pixel upload reuses from photo to photo. */
+  readonly staging?: PixelStaging;
   /** Embeds half of a photo's faces (the detector has its own; offload.ts). */
   readonly offload?: NetOffload | undefined;
 }
@@ -105,7 +108,7 @@ export interface AnalysisContext extends AnalysisModels {
 /** Never throws: a photo that cannot be analysed resolves to `{ ok: false, problem }`. */
 export async function analyzePhoto(
   input: PhotoInput,
-  { detector, embedder, bitmaps, offload }: AnalysisContext,
+  { detector, embedder, bitmaps, staging, offload }: AnalysisContext,
   onStage: (stage: AnalysisStage) => void = () => {},
 ): Promise<PhotoAnalysis> {
   const started = performance.now();
@@ -126,6 +129,7 @@ export async function analyzePhoto(
       crops: true,
       sourceScale: shrinkOf(check.info),
       ...(offload === undefined ? {} : { offload }),
+      ...(staging === undefined ? {} : { staging }),
       onEmbedding: () => onStage('embedding'),
       onTimings: (timings) => {
         stages = timings;

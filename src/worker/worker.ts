@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expose, releaseProxy, transfer } from 'comlink';
 import { isImportedEmbedderId } from '../models/embedders.ts';
 import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
+import { createPixelStaging } from '../pipeline/face-pipeline.ts';
 import { analyzePhoto, decodePhotoInput, transferablesOf } from './analysis.ts';
 import type {
   AnalysisStage,
@@ -69,6 +70,8 @@ export function createEngine(): EngineApi {
   let previousPhoto: Promise<unknown> = Promise.resolve();
   // Decoded images alive in this worker (diagnostics: proves a long batch keeps them bounded).
   const bitmaps = createBitmapCounter();
+  // Host memory every photo's pixel upload reuses (face-pipeline.ts: PixelStaging).
+  const staging = createPixelStaging();
 
   // The WebGL context's watcher when on WebGL: its loss voids every result computed since.
   let gpu: GpuWatch | null = null;
@@ -206,7 +209,7 @@ export function createEngine(): EngineApi {
         }
         const analysis = await analyzePhoto(
           photo,
-          { detector: ready.models.detector, embedder, bitmaps, offload: second?.offload },
+          { detector: ready.models.detector, embedder, bitmaps, staging, offload: second?.offload },
           notifier(onStage),
         );
         // Between photos: a long batch of mixed sizes must not grow tfjs-webgl's caches forever.

@@ -1,13 +1,14 @@
 /**
  * The summed-area table gives PyTorch's area interpolation: the same values as pooling bin by bin
  * (exact-area-reference.ts) for levels of every reduction, for windows inside, across and outside
- * the image, and for grey, RGB and RGBA sources.
+ * the image, and for grey, RGB and RGBA sources, in a new array or a reused one.
  */
 import { describe, expect, it } from 'vitest';
 import {
   cropIntegral,
   type HostPixels,
   integralImage,
+  integralTableLength,
   resizeIntegral,
 } from '../../src/pipeline/mtcnn/exact-area.ts';
 import { cropHostPatches, resizeHostPixels } from './exact-area-reference.ts';
@@ -86,5 +87,19 @@ describe('exact area from a summed-area table', () => {
     const level = resizeIntegral(table, 640, 640);
     expect(level[3 * (640 * 640 - 1)]).toBeCloseTo(254.75, 6);
     expect(level[0]).toBe(255);
+  });
+});
+
+describe('a table built in a reused array', () => {
+  it('is the same table as in a new array, whatever the array held before', () => {
+    const source = image(37, 53, 3, true);
+    const stale = new Float64Array(integralTableLength(37, 53)).fill(12345.5);
+    const reused = integralImage(source, stale);
+    expect(reused.sums).toBe(stale);
+    expect(Array.from(reused.sums)).toEqual(Array.from(integralImage(source).sums));
+  });
+
+  it('refuses an array of the wrong length', () => {
+    expect(() => integralImage(image(4, 5, 3, false), new Float64Array(10))).toThrow(/needs 90 values/);
   });
 });

@@ -7,6 +7,7 @@
  *   detector.dispose();
  */
 import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { type ArrayPool, createArrayPool } from '../array-pool.ts';
 import { loadGraphModel, type ModelFileReader } from '../models/load-model.ts';
 import type { NetOffload } from '../offload.ts';
 import { boxCount } from './boxes.ts';
@@ -16,6 +17,7 @@ import {
   type DetectorOverrides,
   resolveDetectorConfig,
 } from './config.ts';
+import { KEPT_TABLE_LENGTH } from './exact-area.ts';
 import { type DetectorInput, type ImageGeometry, imageGeometry, inputShape } from './input.ts';
 import { proposeFaces } from './pnet-stage.ts';
 import { pyramidLevels, smallestFace } from './pyramid.ts';
@@ -114,6 +116,13 @@ export function faceDetectorFromNets(
   return detectorOn(nets, resolveDetectorConfig(DEFAULT_DETECTOR_CONFIG, config), () => {}, offload);
 }
 
+/** What one detector keeps for all its photos besides the nets. */
+interface CascadeResources {
+  /** The summed-area tables' memory, reused from photo to photo (exact-area.ts). */
+  readonly tables: ArrayPool<Float64Array>;
+  readonly offload: NetOffload | undefined;
+}
+
 function detectorOn(
   nets: CascadeNets,
   base: DetectorConfig,
@@ -121,17 +130,16 @@ function detectorOn(
   offload?: NetOffload,
 ): FaceDetector {
   let disposed = false;
+  const resources: CascadeResources = {
+    tables: createArrayPool(Float64Array, KEPT_TABLE_LENGTH),
+    offload,
+  };
   return {
     config: base,
     detect: async (image, overrides, onStage) => {
       if (disposed) throw new Error('FaceDetector.detect() called after dispose()');
-      return detectFaces(
-        nets,
-        overrides === undefined ? base : resolveDetectorConfig(base, overrides),
-        image,
-        onStage,
-        offload,
-      );
+      const config = overrides === undefined ? base : resolveDetectorConfig(base, overrides);
+      return detectFaces(nets, config, image, resources, onStage);
     },
     dispose: () => {
       if (disposed) return;
@@ -142,12 +150,12 @@ function detectorOn(
 }
 
 /** Runs the cascade; every tensor it creates is disposed before it returns or throws. */
-export async function detectFaces(
+async function detectFaces(
   nets: CascadeNets,
   config: DetectorConfig,
   input: DetectorInput,
+  { tables, offload }: CascadeResources,
   onStage?: DetectorStageListener,
-  offload?: NetOffload,
 ): Promise<DetectedFace[]> {
   const [height, width] = inputShape(input);
   const geometry = imageGeometry(height, width, config);
@@ -157,7 +165,7 @@ export async function detectFaces(
   const minFace = smallestFace(geometry, config);
   const levels = pyramidLevels(detectionHeight, detectionWidth, minFace, config.scaleFactor);
   if (levels.length === 0) return [];
-  const sampler = await createImageSampler(input, geometry, config.resampling);
+  const sampler = await createImageSampler(input, geometry, config.resampling, tables);
   try {
     const proposals = await proposeFaces(nets.pnet, sampler, levels, config, offload);
     onStage?.({ stage: 'pnet', levels: levels.length, candidates: boxCount(proposals.boxes) });

@@ -56,15 +56,34 @@ export function rgbChannels(channels: number): readonly [number, number, number]
   return channels >= 3 ? [0, 1, 2] : [0, 0, 0];
 }
 
-/** One pass over `source`; any channel count and value type HostPixels allows. */
-export function integralImage(source: HostPixels): IntegralImage {
+/** Values in the summed-area table of a height × width image. */
+export const integralTableLength = (height: number, width: number): number => (height + 1) * (width + 1) * 3;
+
+/** A detector keeps one table of up to 1280 × 1280 pixels (the preferred detection side): ≤ 39 MB. */
+export const KEPT_TABLE_LENGTH = integralTableLength(1280, 1280);
+
+/**
+ * One pass over `source`; any channel count and value type HostPixels allows. `sums` (default: a new
+ * array) may hold stale values: its first row and column are zeroed here and every other value is
+ * overwritten, so a pooled array can be reused (array-pool.ts).
+ */
+export function integralImage(
+  source: HostPixels,
+  sums: Float64Array = new Float64Array(integralTableLength(source.height, source.width)),
+): IntegralImage {
   const { height, width, channels, data } = source;
   const [r, g, b] = rgbChannels(channels);
   const stride = (width + 1) * 3;
-  const sums = new Float64Array((height + 1) * stride);
+  if (sums.length !== integralTableLength(height, width)) {
+    throw new Error(`a ${width}×${height} table needs ${integralTableLength(height, width)} values`);
+  }
+  sums.fill(0, 0, stride);
   for (let y = 0; y < height; y++) {
     const above = y * stride;
     const here = above + stride;
+    sums[here] = 0;
+    sums[here + 1] = 0;
+    sums[here + 2] = 0;
     let p = y * width * channels;
     let sr = 0;
     let sg = 0;

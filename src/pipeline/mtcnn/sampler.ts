@@ -9,8 +9,15 @@
  *   with tf ops (one batched cropAndResize per sampling density), nothing leaves the device.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { ArrayPool } from '../array-pool.ts';
 import type { Resampling } from './config.ts';
-import { cropIntegral, type HostPixels, integralImage, resizeIntegral } from './exact-area.ts';
+import {
+  cropIntegral,
+  type HostPixels,
+  integralImage,
+  integralTableLength,
+  resizeIntegral,
+} from './exact-area.ts';
 import { type DetectorInput, type ImageGeometry, normalise, toHostPixels, toRgbFloat } from './input.ts';
 import { PNET_CELL } from './pyramid.ts';
 import {
@@ -92,13 +99,14 @@ function deviceSampler(
 
 /**
  * Keeps the detection image's summed-area table on the host: every level and patch value is then
- * four lookups (exact-area.ts), uploaded as the small network inputs. The table goes with the
- * sampler (garbage, not a tensor: nothing to dispose).
+ * four lookups (exact-area.ts), uploaded as the small network inputs. The table's array goes back to
+ * `tables` when the sampler is disposed.
  */
-function hostSampler(pixels: HostPixels): ImageSampler {
+function hostSampler(pixels: HostPixels, tables: ArrayPool<Float64Array>): ImageSampler {
   const upload = (values: Float32Array, shape: [number, number, number, number]) =>
     normalise(tf.tensor4d(values, shape));
-  const table = integralImage(pixels);
+  const table = integralImage(pixels, tables.take(integralTableLength(pixels.height, pixels.width)));
+  let returned = false;
   const host: HostResampler = {
     level: (height, width) => resizeIntegral(table, height, width),
     patches: (windows, size) => cropIntegral(table, windows, size),
@@ -115,7 +123,12 @@ function hostSampler(pixels: HostPixels): ImageSampler {
       };
     },
     host,
-    dispose: () => {},
+    dispose: () => {
+      // Once: a second give() would lend the array to two photos.
+      if (returned) return;
+      returned = true;
+      tables.give(table.sums);
+    },
   };
 }
 
@@ -136,11 +149,13 @@ async function detectionPixels(input: DetectorInput, geometry: ImageGeometry): P
   }
 }
 
+/** The sampler `resampling` names; the host one builds its table in an array lent by `tables`. */
 export async function createImageSampler(
   input: DetectorInput,
   geometry: ImageGeometry,
   resampling: Resampling,
+  tables: ArrayPool<Float64Array>,
 ): Promise<ImageSampler> {
   if (resampling !== 'exact-area') return deviceSampler(input, geometry, resampling);
-  return hostSampler(await detectionPixels(input, geometry));
+  return hostSampler(await detectionPixels(input, geometry), tables);
 }
