@@ -94,7 +94,11 @@ export function imageGeometry(
   };
 }
 
-/** Any accepted input as a float32 [H, W, 3] RGB tensor in 0..255 (call inside tf.tidy). */
+/**
+ * Any accepted input as a float32 [H, W, 3] RGB tensor in 0..255: `input` itself when it already is
+ * one (tf.cast copies even to the same dtype, on WASM the whole photo), else a new tensor. Call
+ * inside tf.tidy, which then frees only what was made here.
+ */
 export function toRgbFloat(input: DetectorInput): tf.Tensor3D {
   if (isRgbImage(input)) {
     // Converted on the host: the bytes must become floats anyway, and a device-side cast would copy
@@ -106,6 +110,7 @@ export function toRgbFloat(input: DetectorInput): tf.Tensor3D {
     return tf.tensor3d(new Float32Array(data), [height, width, 3], 'float32');
   }
   const [height, width, channels] = inputShape(input);
+  if (input.dtype === 'float32' && input.rank === 3 && channels === 3) return input as tf.Tensor3D;
   const pixels = tf.cast(tf.reshape(input, [height, width, channels]), 'float32') as tf.Tensor3D;
   if (channels === 3) return pixels;
   if (channels === 4) return tf.slice(pixels, [0, 0, 0], [height, width, 3]);
