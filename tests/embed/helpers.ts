@@ -3,13 +3,27 @@ import { join } from 'node:path';
 import { initNodeBackend } from '../../src/cli/backend.ts';
 import { listIdentityFolders } from '../../src/cli/files.ts';
 import { decodeImageFile } from '../../src/io/node-image.ts';
+import { embedderFromGraph } from '../../src/pipeline/embedders/create.ts';
+import type { Embedder } from '../../src/pipeline/embedders/embedder.ts';
 import { type DetectedFaceLike, detectFaces } from '../../src/pipeline/face-pipeline.ts';
 import type { RgbImage } from '../../src/pipeline/image.ts';
-import { createFaceDetector } from '../../src/pipeline/mtcnn/index.ts';
+import { loadGraphModel } from '../../src/pipeline/models/load-model.ts';
+import { type CascadeNets, createFaceDetector } from '../../src/pipeline/mtcnn/index.ts';
 import { facesDir, readModelFile } from '../support/shared.ts';
 
 /** The WASM backend: ~2–4× faster than the CPU backend for these networks in Node. */
 export const useWasm = () => initNodeBackend('wasm');
+
+/** P-, R-, O-Net and MobileFaceNet as the app's worker loads them (the caller disposes them). */
+export async function loadCascadeAndMobileFaceNet(): Promise<{ nets: CascadeNets; embedder: Embedder }> {
+  const [pnet, rnet, onet, mobilefacenet] = await Promise.all(
+    (['pnet', 'rnet', 'onet', 'mobilefacenet'] as const).map((id) => loadGraphModel(id, readModelFile)),
+  );
+  if (pnet === undefined || rnet === undefined || onet === undefined || mobilefacenet === undefined) {
+    throw new Error('a model did not load');
+  }
+  return { nets: { pnet, rnet, onet }, embedder: embedderFromGraph('mobilefacenet', mobilefacenet) };
+}
 
 export interface LabelledImages {
   readonly files: string[];

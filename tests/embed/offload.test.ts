@@ -8,16 +8,14 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/io/node-image.ts';
-import { embedderFromGraph } from '../../src/pipeline/embedders/create.ts';
 import type { Embedder } from '../../src/pipeline/embedders/embedder.ts';
 import { type AnalyzedFace, analyzeImage } from '../../src/pipeline/face-pipeline.ts';
 import type { RgbImage } from '../../src/pipeline/image.ts';
-import { loadGraphModel } from '../../src/pipeline/models/load-model.ts';
 import { type CascadeNets, faceDetectorFromNets } from '../../src/pipeline/mtcnn/index.ts';
 import type { NetOffload, OffloadNet } from '../../src/pipeline/offload.ts';
 import { createOffloadRunner } from '../../src/pipeline/offload-runner.ts';
-import { facesDir, hasShared, readModelFile, SHARED_MISSING } from '../support/shared.ts';
-import { useWasm } from './helpers.ts';
+import { facesDir, hasShared, SHARED_MISSING } from '../support/shared.ts';
+import { loadCascadeAndMobileFaceNet, useWasm } from './helpers.ts';
 
 type Calls = Record<'pnet' | 'crops' | 'embed', number>;
 
@@ -48,11 +46,7 @@ describe.skipIf(!hasShared)(
     let images: RgbImage[];
     beforeAll(async () => {
       await useWasm();
-      const [pnet, rnet, onet, mobilefacenet] = await Promise.all(
-        (['pnet', 'rnet', 'onet', 'mobilefacenet'] as const).map((id) => loadGraphModel(id, readModelFile)),
-      );
-      nets = { pnet, rnet, onet } as CascadeNets;
-      embedder = embedderFromGraph('mobilefacenet', mobilefacenet as NonNullable<typeof mobilefacenet>);
+      ({ nets, embedder } = await loadCascadeAndMobileFaceNet());
       runner = createOffloadRunner({ ...nets, embedders: new Map([['mobilefacenet', embedder]]) });
       images = await Promise.all(PHOTOS.map((p) => decodeImageFile(join(facesDir, p))));
     });

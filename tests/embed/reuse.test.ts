@@ -9,14 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/io/node-image.ts';
 import { type ArrayPool, createArrayPool } from '../../src/pipeline/array-pool.ts';
-import { embedderFromGraph } from '../../src/pipeline/embedders/create.ts';
 import type { Embedder } from '../../src/pipeline/embedders/embedder.ts';
 import { type AnalyzedFace, analyzeImage } from '../../src/pipeline/face-pipeline.ts';
 import type { RgbImage } from '../../src/pipeline/image.ts';
-import { loadGraphModel } from '../../src/pipeline/models/load-model.ts';
 import { type CascadeNets, faceDetectorFromNets } from '../../src/pipeline/mtcnn/index.ts';
-import { facesDir, hasShared, readModelFile, SHARED_MISSING } from '../support/shared.ts';
-import { useWasm } from './helpers.ts';
+import { facesDir, hasShared, SHARED_MISSING } from '../support/shared.ts';
+import { loadCascadeAndMobileFaceNet, useWasm } from './helpers.ts';
 
 // 2048 px, 1366 px, 1.9 MP and a 150 px crop: the kept arrays shrink and grow between photos.
 const PHOTOS = [
@@ -50,11 +48,7 @@ describe.skipIf(!hasShared)(
     let images: RgbImage[];
     beforeAll(async () => {
       await useWasm();
-      const [pnet, rnet, onet, mobilefacenet] = await Promise.all(
-        (['pnet', 'rnet', 'onet', 'mobilefacenet'] as const).map((id) => loadGraphModel(id, readModelFile)),
-      );
-      nets = { pnet, rnet, onet } as CascadeNets;
-      embedder = embedderFromGraph('mobilefacenet', mobilefacenet as NonNullable<typeof mobilefacenet>);
+      ({ nets, embedder } = await loadCascadeAndMobileFaceNet());
       images = await Promise.all(PHOTOS.map((p) => decodeImageFile(join(facesDir, p))));
     });
     afterAll(() => {
