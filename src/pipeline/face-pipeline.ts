@@ -143,11 +143,15 @@ async function withImageTensor<T>(
 ): Promise<T> {
   if (isTensor(image)) return use(image);
   const values = staging?.take(image.data.length);
-  const tensor = uploadImage(image, values);
   try {
-    return await use(tensor);
+    const tensor = uploadImage(image, values);
+    try {
+      return await use(tensor);
+    } finally {
+      tensor.dispose();
+    }
   } finally {
-    tensor.dispose();
+    // After the dispose: the CPU backend keeps `values` as the tensor's own data.
     if (values !== undefined) staging?.give(values);
   }
 }
