@@ -44,7 +44,10 @@ export async function createFaceCheckEngine(
         );
   return {
     modelLoadMs: Object.fromEntries(models.info.map((m) => [m.id, m.loadMs])),
-    secondEngineTensors: async () => (await second?.state())?.tensors ?? null,
+    secondEngineTensors: async () => {
+      const state = await second?.state();
+      return state?.phase === 'running' ? state.tensors : null;
+    },
     settled: async () => {
       await models.settled();
       await second?.ready();

@@ -24,7 +24,7 @@ import { XSS_NAME } from '../tests/corpus/make-corpus.ts';
 import { browserOutcome, PROBLEM_TEXT } from './support/browser-outcomes.ts';
 import { type CorpusDir, writeCorpus } from './support/corpus-dir.ts';
 import { dropFiles } from './support/drop-files.ts';
-import { liveObjectUrls, watchObjectUrls, workerMemory } from './support/page-watch.ts';
+import { liveObjectUrls, secondEngineTensors, watchObjectUrls, workerMemory } from './support/page-watch.ts';
 
 const FACES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/faces');
 const MISSING = `${FACES} not found: the bad-input e2e needs ../shared/data/faces beside the project (the corpus's photo files and the reference are made from it)`;
@@ -213,8 +213,8 @@ test.describe('bad input in the browser', () => {
     console.log(`bad-input: worker memory before ${JSON.stringify(before)} after ${JSON.stringify(after)}`);
     expect.soft(after.tensors, 'tensors in the worker after the batch').toBe(before.tensors);
     expect
-      .soft(after.secondEngine?.tensors, 'tensors in the second engine after the batch')
-      .toBe(before.secondEngine?.tensors);
+      .soft(secondEngineTensors(after), 'tensors in the second engine after the batch')
+      .toBe(secondEngineTensors(before));
     expect.soft(after.liveBitmaps).toBe(0);
     expect.soft(after.maxLiveBitmaps).toBe(1);
     // Every accepted file was decoded once (bad-zlib.png's decode is refused, so never opened).
@@ -274,7 +274,7 @@ test.describe('bad input in the browser', () => {
       expect(after.maxLiveBitmaps, 'decoded images alive at once').toBeLessThanOrEqual(1);
       expect(after.liveBitmaps).toBe(0);
       expect(after.tensors).toBe(before.tensors);
-      expect(after.secondEngine?.tensors).toBe(before.secondEngine?.tensors);
+      expect(secondEngineTensors(after)).toBe(secondEngineTensors(before));
 
       // The page keeps Files and object URLs, not pixels: a photo is fetched and decoded for display
       // only near the viewport (<img loading="lazy">).

@@ -5,6 +5,8 @@
  *   notices through its life lock, starts a new worker and the unfinished photo is sent again;
  * - the WebGL context is lost mid-batch (WEBGL_lose_context in the worker): the batch finishes on
  *   WASM with every result;
+ * - the second engine's worker crashes (docs/offload.md): the status panel says it stopped, and the
+ *   photos go on in the main engine, which is not restarted;
  * - a model file is missing (404) or corrupt (same size, wrong bytes): the status panel names the
  *   model and the fix instead of a blank page.
  * Each ends with one line for the user in the status panel (`engine-notice` / `engine-error`).
@@ -137,6 +139,43 @@ test('a WebGL context lost mid-batch: the batch finishes on WASM with every resu
   const rerun = Number(await notice.getAttribute('data-rerun'));
   expect(await analyzeCalls(page)).toBe(1 + tests.length + rerun);
   await expect(page.getByTestId('backend')).toHaveText('WebAssembly');
+});
+
+test('the second engine crashes: the panel says it stopped and photos go on on one core', async ({
+  page,
+}) => {
+  test.skip(!existsSync(FACES), MISSING);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto('/?backend=wasm&e2e');
+  await waitForReady(page);
+  await page.getByRole('button', { name: 'Show details' }).click();
+  const second = page.getByTestId('second-engine');
+  await expect(second).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
+  await expect(second).toHaveText('On');
+
+  const crashed = await page.evaluate(() =>
+    window.__facecheck?.client.call((api) => api.crashSecondEngineForTest()),
+  );
+  expect(crashed).toBe(true);
+  // The panel asks every 2 s while it is open.
+  await expect(second).toHaveAttribute('data-phase', 'stopped', { timeout: 10_000 });
+  await expect(second).toHaveText('Stopped');
+  await expect(page.getByTestId('second-engine-detail')).toContainText('the second engine crashed (test)');
+  await expect(page.getByTestId('second-engine-detail')).toContainText('photos go on on one core');
+
+  const tests = ['bbt/sheldon/sheldon2.png', 'bbt/amy/amy1.png'];
+  await addPhotos(page, 'bbt/sheldon/sheldon1.png', tests);
+  const summary = page.getByTestId('summary');
+  await expect(summary).toHaveAttribute('data-pending', '0', { timeout: 120_000 });
+  await expect(summary).toHaveAttribute('data-error', '0');
+  await expect(card(page, 'sheldon2.png')).toHaveAttribute('data-outcome', 'match');
+  await expect(card(page, 'amy1.png')).toHaveAttribute('data-outcome', 'no-match');
+  // The main engine was not taken for crashed: no restart, no photo sent twice.
+  await expect(page.getByTestId('engine-notice')).toHaveCount(0);
+  expect(await analyzeCalls(page)).toBe(1 + tests.length);
+  await expect(second).toHaveAttribute('data-phase', 'stopped');
+  expect(pageErrors).toEqual([]);
 });
 
 /** The bytes index.json lists for one model file, to fake a same-size corrupt copy. */

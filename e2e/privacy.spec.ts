@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { secondEngineSettled } from './support/page-watch.ts';
+import { runningSecondEngine } from './support/page-watch.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FACES = resolve(HERE, '../../shared/data/faces');
@@ -210,10 +210,10 @@ test('privacy: no request leaves the origin, the CSP holds, and verification wor
   await waitForEngine(page, 'wasm');
   console.log(`offline reload → engine ready in ${Date.now() - started} ms`);
   // The second engine's worker and its copy of the nets come from the caches too (docs/offload.md).
-  expect((await secondEngineSettled(page))?.nets).toContain('mobilefacenet');
+  expect((await runningSecondEngine(page)).nets).toContain('mobilefacenet');
   await verifyOnce(page);
   expect(
-    (await secondEngineSettled(page))?.answered,
+    (await runningSecondEngine(page)).answered,
     'pieces the second engine computed offline',
   ).toBeGreaterThan(0);
   expect(offOrigin(recorder.requests.slice(beforeOffline), origin)).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { MODEL_IDS } from '../../src/models/specs.ts';
-import type { WorkerMemory } from '../../src/worker/api.ts';
+import type { SecondEngineState, WorkerMemory } from '../../src/worker/api.ts';
 
 export async function watchObjectUrls(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -57,10 +57,24 @@ export async function secondEngineSettled(page: Page): Promise<WorkerMemory['sec
     .poll(
       async () => {
         const { secondEngine } = await readWorkerMemory(page);
-        return secondEngine === null || secondEngine.nets.length > 0;
+        return secondEngine === null || secondEngine.phase !== 'starting';
       },
       { message: 'the second engine to load its nets', timeout: 60_000 },
     )
     .toBe(true);
   return (await readWorkerMemory(page)).secondEngine;
 }
+
+/** The second engine once it runs; fails the test if there is none or it stopped. */
+export async function runningSecondEngine(
+  page: Page,
+): Promise<Extract<SecondEngineState, { phase: 'running' }>> {
+  const state = await secondEngineSettled(page);
+  if (state?.phase !== 'running')
+    throw new Error(`the second engine is not running: ${JSON.stringify(state)}`);
+  return state;
+}
+
+/** Its live tensors, or null when it is not running (for before/after comparisons). */
+export const secondEngineTensors = (memory: WorkerMemory): number | null =>
+  memory.secondEngine?.phase === 'running' ? memory.secondEngine.tensors : null;

@@ -88,7 +88,7 @@ export function App({ store, client, session: given }: AppProps) {
             <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
               {view === 'verify' ? <VerifyView /> : <IdentifyView />}
             </div>
-            <StatusPanel />
+            <StatusPanel client={client} />
           </main>
         </div>
       </SessionStoreContext>

@@ -12,8 +12,10 @@ import {
   type ModelProgress,
   useEngineState,
 } from '../state/engine-store.ts';
-import type { BackendInfo } from '../worker/api.ts';
+import type { BackendInfo, SecondEngineState } from '../worker/api.ts';
+import type { EngineClient } from '../worker/client.ts';
 import { BackendOverride } from './BackendOverride.tsx';
+import { useSecondEngineState } from './useSecondEngineState.ts';
 
 const BACKEND_LABELS: Record<BackendInfo['backend'], string> = {
   webgl: 'WebGL',
@@ -60,7 +62,52 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function BackendFields({ info, tfjsVersion }: { info: BackendInfo; tfjsVersion: string | null }) {
+/**
+ * Whether a second engine was started (the status, fixed at start-up) and, once asked, what it does
+ * now (`live`): it can stop for good later, and the photos then run on one core.
+ */
+function SecondEngineField({
+  info,
+  live,
+}: {
+  info: BackendInfo;
+  live: SecondEngineState | null | undefined;
+}) {
+  const phase = !info.secondEngine || live === null ? 'off' : (live?.phase ?? 'running');
+  const label = { off: 'Off', starting: 'Starting', running: 'On', stopped: 'Stopped' }[phase];
+  let detail: string;
+  if (live?.phase === 'stopped') {
+    detail = `· it failed (${live.reason}); photos go on on one core, with the same results, more slowly`;
+  } else if (phase === 'starting') {
+    detail = '· loading its own copy of the models; photos run on one core until then';
+  } else if (phase === 'running') {
+    const pieces = live?.phase === 'running' ? ` · ${live.answered} pieces of photos so far` : '';
+    detail = `· a second worker on another core runs half of each photo${pieces}`;
+  } else {
+    detail = info.backend === 'webgl' ? '· WebGL computes on the GPU' : '· this device has one core';
+  }
+  return (
+    <Field label="Second engine">
+      <span data-testid="second-engine" data-phase={phase}>
+        {label}
+      </span>
+      {phase === 'stopped' && <span className="badge badge-warn">stopped</span>}
+      <span className="muted" data-testid="second-engine-detail">
+        {detail}
+      </span>
+    </Field>
+  );
+}
+
+function BackendFields({
+  info,
+  tfjsVersion,
+  secondEngine,
+}: {
+  info: BackendInfo;
+  tfjsVersion: string | null;
+  secondEngine: SecondEngineState | null | undefined;
+}) {
   return (
     <dl className="fields">
       <Field label="Backend">
@@ -85,16 +132,7 @@ function BackendFields({ info, tfjsVersion }: { info: BackendInfo; tfjsVersion: 
           {info.wasm.threads === 1 ? '' : 's'}
         </Field>
       )}
-      <Field label="Second engine">
-        <span data-testid="second-engine">{info.secondEngine ? 'On' : 'Off'}</span>
-        <span className="muted">
-          {info.secondEngine
-            ? '· a second worker on another core runs half of each photo'
-            : info.backend === 'webgl'
-              ? '· WebGL computes on the GPU'
-              : '· this device has one core'}
-        </span>
-      </Field>
+      <SecondEngineField info={info} live={secondEngine} />
       {tfjsVersion !== null && <Field label="TensorFlow.js">{tfjsVersion}</Field>}
       {info.failures.map((f) => (
         <Field key={f.backend} label={`${BACKEND_LABELS[f.backend]} skipped`}>
@@ -140,7 +178,7 @@ function ErrorCard({ error }: { error: EngineError }) {
   );
 }
 
-export function StatusPanel() {
+export function StatusPanel({ client }: { readonly client: Pick<EngineClient, 'call'> }) {
   const state = useEngineState((s) => s);
   const loaded = state.models.filter((m) => m.state === 'loaded');
   const loadedBytes = loaded.reduce((sum, m) => sum + (m.bytes ?? 0), 0);
@@ -148,6 +186,7 @@ export function StatusPanel() {
   const [toggled, setToggled] = useState<boolean | null>(null);
   const expanded = toggled ?? state.phase !== 'ready';
   const bodyId = useId();
+  const secondEngine = useSecondEngineState(client, expanded && state.phase === 'ready');
 
   return (
     <section
@@ -187,7 +226,11 @@ export function StatusPanel() {
         {state.error !== null && <ErrorCard error={state.error} />}
 
         {state.backend !== null && (
-          <BackendFields info={state.backend} tfjsVersion={state.status?.tfjsVersion ?? null} />
+          <BackendFields
+            info={state.backend}
+            tfjsVersion={state.status?.tfjsVersion ?? null}
+            secondEngine={secondEngine}
+          />
         )}
 
         {state.totalBytes !== null && (

@@ -216,7 +216,7 @@ export type PhotoAnalysis =
  * decoded images (ImageBitmaps) alive and at most alive at once since the worker started.
  */
 export interface WorkerMemory {
-  /** The second engine (docs/offload.md); null when there is none or it stopped. */
+  /** The second engine (docs/offload.md); null when none was started (WebGL, one core). */
   readonly secondEngine: SecondEngineState | null;
   readonly tensors: number;
   readonly tensorBytes: number;
@@ -226,17 +226,20 @@ export interface WorkerMemory {
 }
 
 /** What the second engine (docs/offload.md) is doing. */
-export interface SecondEngineState {
-  /** The nets it runs; empty while it is still loading them. */
-  readonly nets: readonly string[];
-  /**
-   * Its live tensors; null while it is still starting (its backend may not be up yet, and a count
-   * taken halfway through loading the nets means nothing).
-   */
-  readonly tensors: number | null;
-  /** Calls it has answered: pieces of photos it computed. */
-  readonly answered: number;
-}
+export type SecondEngineState =
+  /** Loading its copy of the nets; photos run on the main engine alone meanwhile. */
+  | { readonly phase: 'starting' }
+  | {
+      readonly phase: 'running';
+      /** The nets it runs. */
+      readonly nets: readonly string[];
+      /** Its live tensors (a leak there would not show in the main engine's count). */
+      readonly tensors: number;
+      /** Calls it has answered: pieces of photos it computed. */
+      readonly answered: number;
+    }
+  /** For good: a call failed or timed out, its worker crashed, or it could not start. */
+  | { readonly phase: 'stopped'; readonly reason: string; readonly answered: number };
 
 /** The kiosk's camera calls live in ./kiosk-analysis.ts, the imported models' in ./imported-models-api.ts. */
 export interface EngineApi extends KioskApi, ImportedModelsApi {
@@ -253,6 +256,8 @@ export interface EngineApi extends KioskApi, ImportedModelsApi {
   watchGpu(onLost: () => void): Promise<boolean>;
   /** Test-only: loses the WebGL context (WEBGL_lose_context) as a GPU reset would; false off WebGL. */
   loseGpuContextForTest(): Promise<boolean>;
+  /** Test-only: crashes the second engine's worker (docs/offload.md); false when there is none. */
+  crashSecondEngineForTest(): Promise<boolean>;
   /**
    * Diagnostic: live counts, unlike `status` (fixed at start-up). Works before `init` too (tensor
    * counts are then those of whatever backend tfjs has, usually none).

@@ -67,6 +67,9 @@ function fakeWorker(behaviour: () => Behaviour, startFails = false): FakeWorker 
       if (!hasStarted) throw new Error("Backend 'wasm' has not yet been initialized");
       return 190;
     },
+    crashForTest: async () => {
+      setTimeout(() => errorListener('Uncaught Error: crashed'));
+    },
   };
   expose(api, port2);
   return {
@@ -110,12 +113,17 @@ describe('the second engine client', () => {
     const second = startOffload('wasm', 'http://x/models/', { spawn: () => worker });
     expect(second.offload.has('pnet')).toBe(false);
     // While it starts, its tensors are not asked for (its backend may not exist yet).
-    expect(await second.state()).toEqual({ nets: [], tensors: null, answered: 0 });
+    expect(await second.state()).toEqual({ phase: 'starting' });
     worker.started(['pnet', 'rnet', 'onet']);
     await second.ready();
     expect(second.offload.has('pnet')).toBe(true);
     expect(second.offload.has('mobilefacenet')).toBe(false);
-    expect(await second.state()).toEqual({ nets: ['pnet', 'rnet', 'onet'], tensors: 190, answered: 0 });
+    expect(await second.state()).toEqual({
+      phase: 'running',
+      nets: ['pnet', 'rnet', 'onet'],
+      tensors: 190,
+      answered: 0,
+    });
     second.close();
   });
 
@@ -157,7 +165,11 @@ describe('the second engine client', () => {
     expect(second.offload.has('onet')).toBe(true);
     await expect(second.offload.crops('onet', batch(8))).rejects.toThrow();
     expect(second.offload.has('onet')).toBe(false);
-    expect(await second.state()).toBeNull();
+    expect(await second.state()).toEqual({
+      phase: 'stopped',
+      reason: behaviour === 'reject' ? 'out of memory' : 'the second engine did not answer',
+      answered: 0,
+    });
     expect(worker.terminated()).toBe(true);
     expect(second.answered()).toBe(0);
   });
@@ -170,6 +182,44 @@ describe('the second engine client', () => {
     worker.fail('Uncaught RangeError: WebAssembly.Memory(): could not allocate memory');
     expect(second.offload.has('pnet')).toBe(false);
     expect(worker.terminated()).toBe(true);
+    expect(await second.state()).toEqual({
+      phase: 'stopped',
+      reason: 'Uncaught RangeError: WebAssembly.Memory(): could not allocate memory',
+      answered: 0,
+    });
+  });
+
+  it('crashForTest takes the path of a real crash, and the count of answered calls survives it', async () => {
+    const worker = fakeWorker(() => 'answer');
+    const second = startOffload('wasm', 'http://x/models/', { spawn: () => worker });
+    worker.started(['rnet']);
+    await second.ready();
+    await second.offload.crops('rnet', batch(2));
+    second.crashForTest();
+    await settle();
+    expect(second.offload.has('rnet')).toBe(false);
+    expect(worker.terminated()).toBe(true);
+    expect(await second.state()).toEqual({
+      phase: 'stopped',
+      reason: 'Uncaught Error: crashed',
+      answered: 1,
+    });
+  });
+
+  it('a state query the worker never answers stops it instead of hanging', async () => {
+    const worker = fakeWorker(() => 'answer');
+    const api = worker.endpoint;
+    const second = startOffload('wasm', 'http://x/models/', { spawn: () => worker, callTimeoutMs: 50 });
+    worker.started(['pnet']);
+    await second.ready();
+    // The port goes quiet as a worker that died without an error event would.
+    (api as MessagePort).close();
+    expect(await second.state()).toEqual({
+      phase: 'stopped',
+      reason: 'the second engine did not answer',
+      answered: 0,
+    });
+    expect(worker.terminated()).toBe(true);
   });
 
   it('a failed start leaves nothing offered', async () => {
@@ -178,7 +228,7 @@ describe('the second engine client', () => {
     await second.ready();
     await settle();
     expect(second.offload.has('pnet')).toBe(false);
-    expect(await second.state()).toBeNull();
+    expect(await second.state()).toEqual({ phase: 'stopped', reason: 'models missing', answered: 0 });
     expect(worker.terminated()).toBe(true);
   });
 });

@@ -34,7 +34,13 @@ function spawnOffloadWorker(): OffloadWorker {
   });
   return {
     endpoint: worker,
-    onError: (listener) => worker.addEventListener('error', (event) => listener(event.message)),
+    onError: (listener) =>
+      worker.addEventListener('error', (event) => {
+        // Handled here: not cancelled, the error would go on to this worker's own scope and from there
+        // to the page, which would take the main engine for crashed and restart it.
+        event.preventDefault();
+        listener(event.message);
+      }),
     terminate: () => worker.terminate(),
   };
 }
@@ -56,12 +62,14 @@ export interface OffloadHandle {
   readonly offload: NetOffload;
   /** Resolves once the second engine has started, or failed to. */
   ready(): Promise<void>;
-  /** What it runs, its live tensors and the calls it answered; null once it stopped. */
-  state(): Promise<SecondEngineState | null>;
+  /** Starting, running (its nets, live tensors and the calls it answered), or stopped and why. */
+  state(): Promise<SecondEngineState>;
   /** Calls it has answered so far (without a round trip, unlike state()). */
   answered(): number;
   /** Ends the second engine. */
   close(): void;
+  /** Test-only: crashes its worker (an uncaught error there), as a real crash would. */
+  crashForTest(): void;
 }
 
 /** Inputs are moved, not copied, to the second engine (the pipeline made them for it). */
@@ -75,40 +83,46 @@ export function startOffload(
   const worker = spawn();
   const api = wrap<OffloadWorkerApi>(worker.endpoint);
   let nets: readonly OffloadNet[] = [];
-  let running = true;
+  // Why it stopped, once it has; it never starts again.
+  let stopped: string | null = null;
   let answered = 0;
-  const stop = (reason: unknown) => {
-    if (!running) return;
-    running = false;
+  const end = (reason: string) => {
+    if (stopped !== null) return false;
+    stopped = reason;
     nets = [];
     worker.terminate();
-    console.warn('FaceCheck: the second engine stopped; photos continue on one', reason);
+    return true;
+  };
+  const stop = (error: unknown) => {
+    if (end(error instanceof Error ? error.message : String(error)))
+      console.warn('FaceCheck: the second engine stopped; photos continue on one', error);
   };
   worker.onError(stop);
   const started = api.start(backend, modelsUrl, OFFLOADED_EMBEDDERS).then((loaded) => {
-    if (running) nets = loaded;
+    if (stopped === null) nets = loaded;
   }, stop);
 
-  /** A failed or hung call stops the second engine; the caller redoes the work itself. */
-  const call = <T>(run: () => Promise<T>): Promise<T> =>
+  /** A call on a worker that died unnoticed would never settle: it is given up on, and the engine stopped. */
+  const answerInTime = <T>(run: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the second engine did not answer')), callTimeoutMs);
       run()
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));
-    }).then(
-      (result) => {
-        answered++;
-        return result;
-      },
-      (error: unknown) => {
-        stop(error);
-        throw error;
-      },
-    );
+    }).catch((error: unknown) => {
+      stop(error);
+      throw error;
+    });
+
+  /** A failed or hung call stops the second engine; the caller redoes the work itself. */
+  const call = <T>(run: () => Promise<T>): Promise<T> =>
+    answerInTime(run).then((result) => {
+      answered++;
+      return result;
+    });
 
   const offload: NetOffload = {
-    has: (net) => running && nets.includes(net),
+    has: (net) => stopped === null && nets.includes(net),
     pnet: (levels) => {
       const batches = levels.map(moved);
       return call(() =>
@@ -133,16 +147,19 @@ export function startOffload(
     offload,
     ready: () => started,
     answered: () => answered,
-    state: async () => {
-      if (!running) return null;
+    state: async (): Promise<SecondEngineState> => {
       // Asked only once it has started: before that its tfjs backend may not exist yet.
-      const tensors = nets.length === 0 ? null : await api.tensors();
-      return { nets, tensors, answered };
+      if (stopped === null && nets.length > 0) {
+        const tensors = await answerInTime(() => api.tensors()).catch(() => null);
+        if (tensors !== null && stopped === null) return { phase: 'running', nets, tensors, answered };
+      }
+      return stopped === null ? { phase: 'starting' } : { phase: 'stopped', reason: stopped, answered };
     },
     close: () => {
-      running = false;
-      nets = [];
-      worker.terminate();
+      end('closed by the engine');
+    },
+    crashForTest: () => {
+      void api.crashForTest();
     },
   };
 }

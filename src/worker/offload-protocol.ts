@@ -11,6 +11,11 @@ export interface OffloadWorkerApi extends Omit<NetOffload, 'has'> {
   start(backend: BackendName, modelsUrl: string, embedders: readonly EmbedderId[]): Promise<OffloadNet[]>;
   /** Live tensors in the second engine (a leak there would not show in the main engine's count). */
   tensors(): Promise<number>;
+  /**
+   * Test-only: makes the worker fail as a crash would, with an error nothing catches, so the
+   * client's real failure path (the worker's `error` event) stops it.
+   */
+  crashForTest(): Promise<void>;
 }
 
 /** `values` if it owns its whole ArrayBuffer (so it can be transferred), else a copy that does. */

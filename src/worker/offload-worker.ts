@@ -72,6 +72,12 @@ function createOffloadWorker(): OffloadWorkerApi {
     async tensors() {
       return tf.memory().numTensors;
     },
+    async crashForTest() {
+      // Thrown from a task of its own: an error inside a comlink call would only reject that call.
+      setTimeout(() => {
+        throw new Error('the second engine crashed (test)');
+      });
+    },
   };
 }
 

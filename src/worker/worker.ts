@@ -147,7 +147,7 @@ export function createEngine(): EngineApi {
       const { numTensors, numBytes } = tf.memory();
       const { live, maxLive, decoded } = bitmaps.counts();
       return {
-        secondEngine: (await second?.state()) ?? null,
+        secondEngine: second === null ? null : await second.state(),
         tensors: numTensors,
         tensorBytes: numBytes,
         liveBitmaps: live,
@@ -240,6 +240,11 @@ export function createEngine(): EngineApi {
 
     async loseGpuContextForTest() {
       return gpu?.loseForTest() ?? false;
+    },
+
+    async crashSecondEngineForTest() {
+      second?.crashForTest();
+      return second !== null;
     },
   };
 }
