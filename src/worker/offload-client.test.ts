@@ -189,6 +189,20 @@ describe('the second engine client', () => {
     });
   });
 
+  it('a call under way when its worker crashes fails at once, not at the timeout', async () => {
+    const worker = fakeWorker(() => 'hang');
+    const second = startOffload('wasm', 'http://x/models/', { spawn: () => worker, callTimeoutMs: 60_000 });
+    worker.started(['rnet']);
+    await second.ready();
+    const call = second.offload.crops('rnet', batch(40));
+    await settle();
+    worker.fail('Uncaught RangeError: out of memory');
+    await expect(call).rejects.toThrow('the second engine stopped: Uncaught RangeError: out of memory');
+    // And a call made afterwards is not sent at all.
+    await expect(second.offload.crops('rnet', batch(40))).rejects.toThrow('the second engine stopped');
+    expect(worker.received).toHaveLength(1);
+  });
+
   it('crashForTest takes the path of a real crash, and the count of answered calls survives it', async () => {
     const worker = fakeWorker(() => 'answer');
     const second = startOffload('wasm', 'http://x/models/', { spawn: () => worker });

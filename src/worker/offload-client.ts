@@ -86,11 +86,15 @@ export function startOffload(
   // Why it stopped, once it has; it never starts again.
   let stopped: string | null = null;
   let answered = 0;
+  // Calls under way: a terminated worker never answers them, so stopping rejects them at once.
+  const pending = new Set<(error: Error) => void>();
   const end = (reason: string) => {
     if (stopped !== null) return false;
     stopped = reason;
     nets = [];
     worker.terminate();
+    for (const reject of pending) reject(new Error(`the second engine stopped: ${reason}`));
+    pending.clear();
     return true;
   };
   const stop = (error: unknown) => {
@@ -102,13 +106,24 @@ export function startOffload(
     if (stopped === null) nets = loaded;
   }, stop);
 
-  /** A call on a worker that died unnoticed would never settle: it is given up on, and the engine stopped. */
+  /**
+   * A call settles when answered, when the engine stops (its worker crashed: the error event), or
+   * after callTimeoutMs (a worker that died unnoticed never answers), which stops the engine.
+   */
   const answerInTime = <T>(run: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (stopped !== null) {
+        reject(new Error(`the second engine stopped: ${stopped}`));
+        return;
+      }
       const timer = setTimeout(() => reject(new Error('the second engine did not answer')), callTimeoutMs);
+      pending.add(reject);
       run()
         .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
+        .finally(() => {
+          clearTimeout(timer);
+          pending.delete(reject);
+        });
     }).catch((error: unknown) => {
       stop(error);
       throw error;
