@@ -108,7 +108,7 @@ function createBenchWorker(): BenchWorkerApi {
     },
 
     async settled() {
-      await engine?.settled();
+      return (await engine?.settled()) ?? { warmUpMs: null };
     },
 
     async memory() {

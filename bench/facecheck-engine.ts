@@ -5,6 +5,7 @@
 import { analyzeImage, createPixelStaging } from '../src/pipeline/face-pipeline.ts';
 
 import { faceDetectorFromNets } from '../src/pipeline/mtcnn/detector.ts';
+import { warmUp } from '../src/pipeline/warm-up.ts';
 import type { BackendName } from '../src/worker/api.ts';
 import { createFetchReader, loadModels } from '../src/worker/model-store.ts';
 import { offloadHelps, startOffload } from '../src/worker/offload-client.ts';
@@ -42,6 +43,12 @@ export async function createFaceCheckEngine(
           overrides,
           offload,
         );
+  // As the app's worker warms up once it is ready (src/worker/worker.ts: not on WebGL); photos wait
+  // behind it there, and here too.
+  const warming =
+    backend === 'webgl'
+      ? Promise.resolve(null)
+      : Promise.resolve(second?.ready()).then(async () => (await warmUp(detector, embedder, { offload })).ms);
   return {
     modelLoadMs: Object.fromEntries(models.info.map((m) => [m.id, m.loadMs])),
     secondEngineTensors: async () => {
@@ -51,8 +58,10 @@ export async function createFaceCheckEngine(
     settled: async () => {
       await models.settled();
       await second?.ready();
+      return { warmUpMs: await warming };
     },
     analyze: async (image, clock) => {
+      await warming;
       // Between photos, as the app's worker does (src/worker/worker.ts).
       trimWebglCaches();
       // Pieces of this photo the second engine computed, in the raw per-photo counts.

@@ -112,5 +112,5 @@ export async function createPeerEngine(engine: PeerEngineName, modelsUrl: string
     }
   };
   // face-api's nets are all loaded before ready.
-  return { modelLoadMs, settled: async () => {}, analyze };
+  return { modelLoadMs, settled: async () => ({ warmUpMs: null }), analyze };
 }

@@ -215,13 +215,24 @@ export interface GalleryReport {
   readonly rows: readonly GalleryRow[];
 }
 
+/** What an engine did between ready and settled (PhotoEngine.settled). */
+export interface EngineSettled {
+  /** FaceCheck's warm-up pass, in the worker; null for an engine without one. */
+  readonly warmUpMs: number | null;
+}
+
+/** EngineSettled, with the page's time from ready to settled. */
+export interface SettledReport extends EngineSettled {
+  readonly readyToSettledMs: number;
+}
+
 /** The bench worker's API (comlink). */
 export interface BenchWorkerApi {
   init(params: BenchParams): Promise<WorkerInitReport>;
   /** One photo's bytes (transferred) → its timings. Photos run one at a time. */
   analyze(name: string, bytes: ArrayBuffer): Promise<PhotoTiming>;
-  /** Resolves once the engine's loads after ready have ended (see PhotoEngine.settled). */
-  settled(): Promise<void>;
+  /** Resolves once the engine has settled after ready (see PhotoEngine.settled). */
+  settled(): Promise<EngineSettled>;
   memory(): Promise<TfMemoryReport>;
   gallery(options: GalleryBenchOptions): Promise<GalleryReport>;
 }
@@ -236,8 +247,8 @@ export interface BenchPageApi {
   analyze(index: number): Promise<{ readonly timing: PhotoTiming; readonly roundTripMs: number }>;
   /** Analyses every fetched photo in order, one at a time. */
   pass(): Promise<PassReport>;
-  /** Resolves once the engine's loads after ready have ended (untimed). */
-  settled(): Promise<void>;
+  /** Resolves once the engine has settled after ready (PhotoEngine.settled). */
+  settled(): Promise<SettledReport>;
   memory(): Promise<TfMemoryReport>;
   gallery(options: GalleryBenchOptions): Promise<GalleryReport>;
 }

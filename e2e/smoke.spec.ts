@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { MODEL_IDS, MODEL_SPECS } from '../src/models/specs.ts';
 import type { BackendName, EngineStatus, GraphModelId } from '../src/worker/api.ts';
+import { secondEngineSettled } from './support/page-watch.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixturePath = resolve(projectRoot, '../shared/fixtures/tflite-reference.json');
@@ -173,6 +174,11 @@ for (const backend of ['webgl', 'wasm'] as const satisfies readonly BackendName[
       // The second engine runs beside WASM (2 cores here), never beside WebGL (docs/offload.md).
       expect(status.secondEngine).toBe(backend === 'wasm');
       await expect(page.getByTestId('second-engine')).toHaveText(backend === 'wasm' ? 'On' : 'Off');
+      // Before any photo, the warm-up pass (src/pipeline/warm-up.ts) has sent the second engine one
+      // piece for each of its nets, so both engines' one-time costs are paid; none on WebGL.
+      const second = await secondEngineSettled(page);
+      if (backend === 'wasm') expect(second).toMatchObject({ phase: 'running', answered: 4 });
+      else expect(second).toBeNull();
       if (backend === 'webgl') {
         expect(status.renderer, 'GL renderer string').toBeTruthy();
         await expect(page.getByTestId('renderer')).toHaveText(status.renderer ?? '');

@@ -19,7 +19,9 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
     `|---|${engines.map(() => '---:').join('|')}|`,
     row('cold start, empty cache', (e) => n(e.coldStartMs.emptyCache, ' ms')),
     row('cold start, from cache', (e) => n(e.coldStartMs.fromCache, ' ms')),
-    row('first result (after ready)', (e) => n(e.firstResultMs, ' ms')),
+    row('ready → settled (background models, warm-up)', (e) => n(e.readyToSettledMs, ' ms')),
+    row('of which the warm-up pass', (e) => n(e.warmUpMs, ' ms')),
+    row('first result (photo sent once settled)', (e) => n(e.firstResultMs, ' ms')),
     row('per photo, median', (e) => `**${n(e.perPhotoMs.median, ' ms')}**`),
     row('per photo, p90', (e) => n(e.perPhotoMs.p90, ' ms')),
     row('per photo, first sight, median', (e) => n(e.firstSightPerPhotoMs?.median, ' ms')),
@@ -36,28 +38,28 @@ function engineRows(engines: readonly EngineSummary[]): string[] {
     ),
     row('faces per pass', (e) => String(e.facesPerPass)),
     row(
-      'tensors: ready → first photo (every model loaded) → after',
+      'tensors: settled → first photo → after',
       (e) => `${e.memory.tensorsBefore} → ${e.memory.tensorsWarm} → ${e.memory.tensorsAfter}`,
     ),
     row(
-      'worker JS heap (FaceCheck: both engines): ready → first photo → first pass → last pass (MB, after GC)',
+      'worker JS heap (FaceCheck: both engines): settled → first photo → first pass → last pass (MB, after GC)',
       (e) =>
         `${n(e.memory.heapBeforeMB)} → ${n(e.memory.heapWarmMB)} → ${n(e.memory.heapSteadyMB)} → ${n(e.memory.heapAfterMB)}`,
     ),
     row(
-      'of which V8 compiled code: ready → last pass (MB)',
+      'of which V8 compiled code: settled → last pass (MB)',
       (e) => `${n(e.memory.heapCodeBeforeMB)} → ${n(e.memory.heapCodeAfterMB)}`,
     ),
     row(
-      'WASM memory: ready → after (MB)',
+      'WASM memory: settled → after (MB)',
       (e) => `${n(e.memory.wasmHeapBeforeMB)} → ${n(e.memory.wasmHeapAfterMB)}`,
     ),
     row(
-      'WebGL textures allocated, in use or pooled: ready → after (MB)',
+      'WebGL textures allocated, in use or pooled: settled → after (MB)',
       (e) => `${n(e.memory.gpuTexturesBeforeMB)} → ${n(e.memory.gpuTexturesAfterMB)}`,
     ),
     row(
-      'WebGL programs compiled and kept: ready → first photo → after',
+      'WebGL programs compiled and kept: settled → first photo → after',
       (e) =>
         `${n(e.memory.webglProgramsBefore)} → ${n(e.memory.webglProgramsWarm)} → ${n(e.memory.webglProgramsAfter)}`,
     ),

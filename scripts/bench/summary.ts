@@ -27,9 +27,19 @@ export interface EngineSummary {
     readonly modelsMs: Num;
     readonly modelLoadMs: Record<string, Num>;
   };
-  /** Models ready → first photo's result (first inference: kernel/shader warm-up included); median over runs. */
+  /**
+   * FaceCheck's warm-up pass after ready (src/pipeline/warm-up.ts; null for engines without one, and
+   * on WebGL); median over runs.
+   */
+  readonly warmUpMs: Num;
+  /** Ready → settled (background loads and warm-up), page clock; median over runs. */
+  readonly readyToSettledMs: Num;
+  /**
+   * The first photo, sent once the engine has settled → its result: the first inference with what a
+   * warm-up does not cover (for FaceCheck: this photo's own sizes); median over runs.
+   */
   readonly firstResultMs: Num;
-  /** Round 1: navigation → first result (cold start + first result). */
+  /** Round 1: navigation → first result (cold start + settling + first result). */
   readonly timeToFirstResultMs: Num;
   /** End to end per photo in the worker (bytes → embeddings on the host), steady passes pooled. */
   readonly perPhotoMs: { readonly median: Num; readonly p90: Num };
@@ -61,7 +71,7 @@ export interface EngineSummary {
   /** FaceCheck on WASM/CPU: whether its second engine ran beside it (docs/offload.md). */
   readonly secondEngine: boolean;
   readonly memory: {
-    /** At ready (FaceCheck: before its background models have loaded). */
+    /** Once settled: every model loaded, no photo yet. */
     readonly tensorsBefore: number;
     /** After the first photo, with every model loaded. */
     readonly tensorsWarm: number;
@@ -180,8 +190,14 @@ function summariseEngine(engine: PhotoEngineName, runs: readonly RunReport[]): E
       modelsMs: r1(first.ready.modelsMs),
       modelLoadMs: Object.fromEntries(Object.entries(first.ready.modelLoadMs).map(([k, v]) => [k, r1(v)])),
     },
+    warmUpMs: runs.every((r) => r.settled.warmUpMs === null)
+      ? null
+      : r1(median(runs.map((r) => r.settled.warmUpMs ?? Number.NaN))),
+    readyToSettledMs: r1(median(runs.map((r) => r.settled.readyToSettledMs))),
     firstResultMs: r1(median(runs.map((r) => r.first.roundTripMs))),
-    timeToFirstResultMs: r1(first.ready.coldStartMs + first.first.roundTripMs),
+    timeToFirstResultMs: r1(
+      first.ready.coldStartMs + first.settled.readyToSettledMs + first.first.roundTripMs,
+    ),
     perPhotoMs: {
       median: r1(median(photos.map((p) => p.totalMs))),
       p90: r1(p90(photos.map((p) => p.totalMs))),

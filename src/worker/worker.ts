@@ -10,6 +10,7 @@ import { expose, releaseProxy, transfer } from 'comlink';
 import { isImportedEmbedderId } from '../models/embedders.ts';
 import type { AnyEmbedder } from '../pipeline/embedders/embedder.ts';
 import { createPixelStaging } from '../pipeline/face-pipeline.ts';
+import { warmUp } from '../pipeline/warm-up.ts';
 import { analyzePhoto, decodePhotoInput, transferablesOf } from './analysis.ts';
 import type {
   AnalysisStage,
@@ -79,6 +80,10 @@ export function createEngine(): EngineApi {
   let second: OffloadHandle | null = null;
   // keras-vggface models the user imported ("Add model…" or the CLI); known once init has the models URL.
   let imported: ImportedModels | null = null;
+  // Photos sent so far; the warm-up is pointless once one has run (it paid the one-time costs).
+  let photosSent = 0;
+  // Settles when the warm-up after start-up has run, or was skipped.
+  let warming: Promise<void> = Promise.resolve();
 
   const requireReady = (): Ready => {
     if (ready === null) throw new Error('engine not initialised: call init() first');
@@ -89,6 +94,30 @@ export function createEngine(): EngineApi {
     requireReady();
     if (imported === null) throw new Error('engine not initialised: call init() first');
     return imported;
+  };
+
+  /**
+   * One pass over a synthetic image (pipeline/warm-up.ts) once the second engine has its nets, so the
+   * first photo does not pay the one-time costs; queued like a photo, so a photo never waits for more
+   * than the pass under way. Not on WebGL: there the costs are shader compiles per shape, and a photo's
+   * pyramid shapes are its own (on emulated GL, the pass would hold the first photo for seconds).
+   */
+  const scheduleWarmUp = (backend: BackendInfo['backend'], models: LoadedModels) => {
+    if (backend === 'webgl') return;
+    const run = async () => {
+      if (photosSent > 0) return;
+      try {
+        await warmUp(models.detector, await models.embedder('mobilefacenet'), { offload: second?.offload });
+      } catch (error) {
+        // Costs the first photo its one-time costs, nothing else.
+        console.warn('FaceCheck: the warm-up failed', error);
+      }
+    };
+    warming = Promise.resolve(second?.ready()).then(() => {
+      const done = previousPhoto.then(run, run);
+      previousPhoto = done;
+      return done;
+    });
   };
 
   const boot = async (...[options, onProgress]: Parameters<EngineApi['init']>): Promise<Ready> => {
@@ -118,6 +147,7 @@ export function createEngine(): EngineApi {
       initMs: performance.now() - started,
     };
     ready = { status, models };
+    scheduleWarmUp(choice.backend, models);
     return ready;
   };
 
@@ -144,6 +174,8 @@ export function createEngine(): EngineApi {
     },
 
     async memory() {
+      // Counted with no warm-up under way: its tensors would land in a leak check's baseline.
+      await warming;
       const { numTensors, numBytes } = tf.memory();
       const { live, maxLive, decoded } = bitmaps.counts();
       return {
@@ -186,6 +218,7 @@ export function createEngine(): EngineApi {
     },
 
     async analyzePhoto(photo, options, onStage) {
+      photosSent++;
       const run = async (): Promise<PhotoAnalysis> => {
         if (ready === null) {
           return {

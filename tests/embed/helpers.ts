@@ -9,6 +9,7 @@ import { type DetectedFaceLike, detectFaces } from '../../src/pipeline/face-pipe
 import type { RgbImage } from '../../src/pipeline/image.ts';
 import { loadGraphModel } from '../../src/pipeline/models/load-model.ts';
 import { type CascadeNets, createFaceDetector } from '../../src/pipeline/mtcnn/index.ts';
+import type { NetOffload, OffloadNet } from '../../src/pipeline/offload.ts';
 import { facesDir, readModelFile } from '../support/shared.ts';
 
 /** The WASM backend: ~2–4× faster than the CPU backend for these networks in Node. */
@@ -23,6 +24,30 @@ export async function loadCascadeAndMobileFaceNet(): Promise<{ nets: CascadeNets
     throw new Error('a model did not load');
   }
   return { nets: { pnet, rnet, onet }, embedder: embedderFromGraph('mobilefacenet', mobilefacenet) };
+}
+
+export type OffloadCalls = Record<'pnet' | 'rnet' | 'onet' | 'embed', number>;
+
+/**
+ * A second engine in this process: `runner` (createOffloadRunner on the same nets) behind NetOffload,
+ * counting the calls that reached it per net; or failing every call.
+ */
+export function inProcessOffload(
+  runner: Omit<NetOffload, 'has'>,
+  failing = false,
+): NetOffload & { calls: OffloadCalls } {
+  const calls: OffloadCalls = { pnet: 0, rnet: 0, onet: 0, embed: 0 };
+  const call = <T>(kind: keyof OffloadCalls, run: () => Promise<T>): Promise<T> => {
+    calls[kind]++;
+    return failing ? Promise.reject(new Error('the second engine crashed')) : run();
+  };
+  return {
+    calls,
+    has: (_net: OffloadNet) => true,
+    pnet: (levels) => call('pnet', () => runner.pnet(levels)),
+    crops: (net, patches) => call(net, () => runner.crops(net, patches)),
+    embed: (id, faces) => call('embed', () => runner.embed(id, faces)),
+  };
 }
 
 export interface LabelledImages {

@@ -12,28 +12,10 @@ import type { Embedder } from '../../src/pipeline/embedders/embedder.ts';
 import { type AnalyzedFace, analyzeImage } from '../../src/pipeline/face-pipeline.ts';
 import type { RgbImage } from '../../src/pipeline/image.ts';
 import { type CascadeNets, faceDetectorFromNets } from '../../src/pipeline/mtcnn/index.ts';
-import type { NetOffload, OffloadNet } from '../../src/pipeline/offload.ts';
+import type { NetOffload } from '../../src/pipeline/offload.ts';
 import { createOffloadRunner } from '../../src/pipeline/offload-runner.ts';
 import { facesDir, hasShared, SHARED_MISSING } from '../support/shared.ts';
-import { loadCascadeAndMobileFaceNet, useWasm } from './helpers.ts';
-
-type Calls = Record<'pnet' | 'crops' | 'embed', number>;
-
-/** The runner behind NetOffload, counting the calls that reached it; or failing every call. */
-function inProcessOffload(runner: Omit<NetOffload, 'has'>, failing = false): NetOffload & { calls: Calls } {
-  const calls: Calls = { pnet: 0, crops: 0, embed: 0 };
-  const call = <T>(kind: keyof Calls, run: () => Promise<T>): Promise<T> => {
-    calls[kind]++;
-    return failing ? Promise.reject(new Error('the second engine crashed')) : run();
-  };
-  return {
-    calls,
-    has: (_net: OffloadNet) => true,
-    pnet: (levels) => call('pnet', () => runner.pnet(levels)),
-    crops: (net, patches) => call('crops', () => runner.crops(net, patches)),
-    embed: (id, faces) => call('embed', () => runner.embed(id, faces)),
-  };
-}
+import { inProcessOffload, loadCascadeAndMobileFaceNet, useWasm } from './helpers.ts';
 
 const PHOTOS = ['groups/bbt1.jpg', 'groups/bbt2.jpg', 'people/kate_siegel/1.jpg'];
 
@@ -88,7 +70,7 @@ describe.skipIf(!hasShared)(
         expectSameFaces(shared, alone);
         // Every stage really sent work away (a group shot has enough crops and faces for all four).
         expect(offload.calls.pnet).toBe(1);
-        expect(offload.calls.crops).toBeGreaterThanOrEqual(i < 2 ? 2 : 1);
+        expect(offload.calls.rnet + offload.calls.onet).toBeGreaterThanOrEqual(i < 2 ? 2 : 1);
         expect(offload.calls.embed).toBe(alone.length >= 2 ? 1 : 0);
       },
     );
@@ -100,7 +82,8 @@ describe.skipIf(!hasShared)(
       const before = tf.memory().numTensors;
       expectSameFaces(await analyze(image, offload), alone);
       expect(tf.memory().numTensors).toBe(before);
-      expect(offload.calls.pnet + offload.calls.crops + offload.calls.embed).toBeGreaterThanOrEqual(4);
+      const { pnet, rnet, onet, embed } = offload.calls;
+      expect(pnet + rnet + onet + embed).toBeGreaterThanOrEqual(4);
     });
 
     it('nothing is sent to a second engine that does not have the net yet', async () => {
@@ -108,7 +91,7 @@ describe.skipIf(!hasShared)(
       const counting = inProcessOffload(runner);
       const image = images[0] as RgbImage;
       expectSameFaces(await analyze(image, { ...counting, has: offload.has }), await analyze(image));
-      expect(counting.calls).toEqual({ pnet: 0, crops: 0, embed: 0 });
+      expect(counting.calls).toEqual({ pnet: 0, rnet: 0, onet: 0, embed: 0 });
     });
   },
 );
