@@ -81,17 +81,20 @@ function SecondEngineField({
   } else if (phase === 'starting') {
     detail = '· loading its own copy of the models; photos run on one core until then';
   } else if (phase === 'running') {
-    const pieces = live?.phase === 'running' ? ` · ${live.answered} pieces of photos so far` : '';
+    const pieces = live?.phase === 'running' ? ` · ${live.answered} pieces computed so far` : '';
     detail = `· a second worker on another core runs half of each photo${pieces}`;
   } else {
     detail = info.backend === 'webgl' ? '· WebGL computes on the GPU' : '· this device has one core';
   }
   return (
     <Field label="Second engine">
-      <span data-testid="second-engine" data-phase={phase}>
+      <span
+        data-testid="second-engine"
+        data-phase={phase}
+        className={phase === 'stopped' ? 'badge badge-warn' : undefined}
+      >
         {label}
       </span>
-      {phase === 'stopped' && <span className="badge badge-warn">stopped</span>}
       <span className="muted" data-testid="second-engine-detail">
         {detail}
       </span>
