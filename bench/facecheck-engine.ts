@@ -43,10 +43,10 @@ export async function createFaceCheckEngine(
           overrides,
           offload,
         );
-  // As the app's worker warms up once it is ready (src/worker/worker.ts: not on WebGL); photos wait
+  // As the app's worker warms up once it is ready (src/worker/worker.ts: on WASM only); photos wait
   // behind it there, and here too.
   const warming =
-    backend === 'webgl'
+    backend !== 'wasm'
       ? Promise.resolve(null)
       : Promise.resolve(second?.ready()).then(async () => (await warmUp(detector, embedder, { offload })).ms);
   return {

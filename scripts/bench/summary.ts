@@ -28,8 +28,8 @@ export interface EngineSummary {
     readonly modelLoadMs: Record<string, Num>;
   };
   /**
-   * FaceCheck's warm-up pass after ready (src/pipeline/warm-up.ts; null for engines without one, and
-   * on WebGL); median over runs.
+   * FaceCheck's warm-up pass after ready (src/pipeline/warm-up.ts, WASM only; null otherwise and for
+   * engines without one); median over runs.
    */
   readonly warmUpMs: Num;
   /** Ready → settled (background loads and warm-up), page clock; median over runs. */

@@ -99,11 +99,12 @@ export function createEngine(): EngineApi {
   /**
    * One pass over a synthetic image (pipeline/warm-up.ts) once the second engine has its nets, so the
    * first photo does not pay the one-time costs; queued like a photo, so a photo never waits for more
-   * than the pass under way. Not on WebGL: there the costs are shader compiles per shape, and a photo's
-   * pyramid shapes are its own (on emulated GL, the pass would hold the first photo for seconds).
+   * than the pass under way. On WASM only: on WebGL the costs are shader compiles per shape, and a
+   * photo's pyramid shapes are its own (on emulated GL the pass would hold the first photo for
+   * seconds); on the CPU backend the pass took 5.8 s in Node and the first photo was no faster.
    */
   const scheduleWarmUp = (backend: BackendInfo['backend'], models: LoadedModels) => {
-    if (backend === 'webgl') return;
+    if (backend !== 'wasm') return;
     const run = async () => {
       if (photosSent > 0) return;
       try {
