@@ -98,15 +98,15 @@ export function createEngine(): EngineApi {
 
   /**
    * One pass over a synthetic image (pipeline/warm-up.ts) once the second engine has its nets, so the
-   * first photo does not pay the one-time costs; queued like a photo, so a photo never waits for more
-   * than the pass under way. On WASM only: on WebGL the costs are shader compiles per shape, and a
-   * photo's pyramid shapes are its own (on emulated GL the pass would hold the first photo for
-   * seconds); on the CPU backend the pass took 5.8 s in Node and the first photo was no faster.
+   * first photo does not pay the one-time costs; queued like a photo (a photo added meanwhile waits
+   * for the pass, ~0.2 s), and skipped when a photo came first. On WASM only: on WebGL the costs are
+   * shader compiles per shape, and a photo's pyramid shapes are its own (on emulated GL the pass
+   * would hold the first photo for seconds); on the CPU backend the pass took 5.8 s in Node and the
+   * first photo was no faster.
    */
   const scheduleWarmUp = (backend: BackendInfo['backend'], models: LoadedModels) => {
     if (backend !== 'wasm') return;
     const run = async () => {
-      if (photosSent > 0) return;
       try {
         await warmUp(models.detector, await models.embedder('mobilefacenet'), { offload: second?.offload });
       } catch (error) {
@@ -115,6 +115,9 @@ export function createEngine(): EngineApi {
       }
     };
     warming = Promise.resolve(second?.ready()).then(() => {
+      // A photo sent before pays the one-time costs itself: the pass would only delay it (and queued
+      // behind a batch, hold memory() until the batch ends). Photos sent later queue behind the pass.
+      if (photosSent > 0) return;
       const done = previousPhoto.then(run, run);
       previousPhoto = done;
       return done;
