@@ -80,7 +80,7 @@ export function createEngine(): EngineApi {
   let second: OffloadHandle | null = null;
   // keras-vggface models the user imported ("Add model…" or the CLI); known once init has the models URL.
   let imported: ImportedModels | null = null;
-  // Photos sent so far; the warm-up is pointless once one has run (it paid the one-time costs).
+  // Photos sent so far: a warm-up not yet queued when the first one comes is not run at all.
   let photosSent = 0;
   // Settles when the warm-up after start-up has run, or was skipped.
   let warming: Promise<void> = Promise.resolve();
