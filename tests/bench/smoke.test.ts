@@ -102,6 +102,12 @@ describe.skipIf(skipReason !== null)('npm run bench (smoke: 2 photos, WASM, with
       'embed',
     ]);
     expect(Object.keys(wasm.engines.facecheck?.workerInit.modelLoadMs ?? {})).toContain('mobilefacenet');
+    // FaceCheck warms up after ready, as the app does (src/pipeline/warm-up.ts); face-api has no such pass.
+    expect(wasm.engines.facecheck?.warmUpMs).toBeGreaterThan(0);
+    expect(wasm.engines.facecheck?.readyToSettledMs).toBeGreaterThanOrEqual(
+      wasm.engines.facecheck?.warmUpMs ?? 0,
+    );
+    expect(wasm.engines['faceapi-ssd']?.warmUpMs).toBeNull();
     for (const peer of ['faceapi-ssd', 'faceapi-tiny'] as const) {
       expect(wasm.ratios[peer]?.perPhotoMedian, peer).toBeGreaterThan(0);
     }
