@@ -3,7 +3,7 @@
  * before any photo, so that the first photo does not pay the one-time costs: XNNPACK creating and
  * packing each convolution's operator, V8 compiling the host-side loops (summed-area table,
  * resampling, NMS, alignment), the second engine's own first calls. Measured on WASM
- * (docs/benchmarks.md, "Warm-up"): the first photo is 12–17 % faster for ~0.2 s of work after ready;
+ * (docs/benchmarks.md, "Warm-up"): the first photo is 11–29 % faster for ~0.2 s of work after ready;
  * what remains is the first sight of that photo's own sizes.
  *
  * Every stage must run, and run split across both engines when there is a second one, so the
