@@ -12,7 +12,7 @@ import {
   analyzeImage,
   type PipelineStageEvent,
   type PixelStaging,
-  uploadImage,
+  withImageTensor,
 } from '../src/pipeline/face-pipeline.ts';
 import type { RgbImage } from '../src/pipeline/image.ts';
 import type { DetectorOverrides } from '../src/pipeline/mtcnn/config.ts';
@@ -62,10 +62,9 @@ export async function analyzeStaged(
   clock: StageClock,
   options: StagedOptions = {},
 ): Promise<number> {
-  const values = models.staging?.take(image.data.length);
-  const tensor = uploadImage(image, values);
-  clock.lap('upload');
-  try {
+  // The pipeline's own upload (through the staging array), lapped before detection starts.
+  return withImageTensor(image, models.staging, async (tensor) => {
+    clock.lap('upload');
     const faces = await analyzeImage(tensor, models.detector, models.embedder, {
       crops: options.crops ?? true,
       ...(models.offload === undefined ? {} : { offload: models.offload }),
@@ -73,8 +72,5 @@ export async function analyzeStaged(
     });
     clock.count('faces', faces.length);
     return faces.length;
-  } finally {
-    tensor.dispose();
-    if (values !== undefined) models.staging?.give(values);
-  }
+  });
 }

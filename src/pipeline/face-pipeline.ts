@@ -134,9 +134,9 @@ export const createPixelStaging = (): PixelStaging => createArrayPool(Float32Arr
 
 /**
  * `use` on `image` as a float32 tensor: a tensor as it is, an RgbImage uploaded (through `staging`
- * when given) and disposed once `use` is done.
+ * when given) and disposed once `use` is done; the staging array goes back even when `use` throws.
  */
-async function withImageTensor<T>(
+export async function withImageTensor<T>(
   image: RgbImage | tf.Tensor3D,
   staging: PixelStaging | undefined,
   use: (tensor: tf.Tensor3D) => Promise<T>,

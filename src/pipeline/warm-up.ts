@@ -4,7 +4,7 @@
  * packing each convolution's operator, V8 compiling the host-side loops (summed-area table,
  * resampling, NMS, alignment), the second engine's own first calls. Measured on WASM
  * (docs/benchmarks.md, "Warm-up"): the first photo is 11–29 % faster for ~0.2 s of work after ready;
- * what remains is the first sight of that photo's own sizes.
+ * what remains is its own size's first upload, shrink and table.
  *
  * Every stage must run, and run split across both engines when there is a second one, so the
  * detector is called with every threshold at 0: any image then yields P-Net's full quota of

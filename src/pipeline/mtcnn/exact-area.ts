@@ -13,7 +13,8 @@
  *
  * Sums are float64: a 1280 px image of 255s sums to 4·10⁸, where float32 would keep only ~5 bits
  * below the point of a bin's mean. Memory: 24 bytes per detection-image pixel (39 MB at 1280 × 1280);
- * the detector keeps one table's array for its next photo (array-pool.ts, KEPT_TABLE_LENGTH). Values are raw (0..255); the caller normalises.
+ * the detector keeps one table's array for its next photo (array-pool.ts, KEPT_TABLE_LENGTH). Values
+ * are raw (0..255); the caller normalises.
  */
 
 /** Pixels on the host: height × width × channels values, row-major; channels 1..4 (grey, grey+α, RGB, RGBA). */

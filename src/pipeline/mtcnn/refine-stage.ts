@@ -147,13 +147,11 @@ export async function classifyCrops(
   const windows = borderCrops === 'stretch' ? clipWindows(padded, sampler.width, sampler.height) : padded;
   const count = boxes.length / 4;
   const host = sampler.host;
-  const here =
-    offload !== undefined && host !== null && offload.has(spec.name)
-      ? localShare(count, spec.minOffloadRows)
-      : count;
-  if (here === count || offload === undefined || host === null) {
+  if (offload === undefined || host === null || !offload.has(spec.name)) {
     return rowsHere(model, spec, sampler, windows, 0, count);
   }
+  const here = localShare(count, spec.minOffloadRows);
+  if (here === count) return rowsHere(model, spec, sampler, windows, 0, count);
   const sentCount = count - here;
   const there = offload
     .crops(spec.name, {
